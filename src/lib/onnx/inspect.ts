@@ -52,11 +52,7 @@ export function decodeModel(bytes: Uint8Array, file: string): OnnxTypes.ModelPro
     });
   }
   // Arbitrary bytes can decode as an empty or garbage message; a real model has an IR version and a graph.
-  if (
-    !model.irVersion ||
-    !model.graph ||
-    (model.graph.node.length === 0 && model.graph.output.length === 0)
-  ) {
+  if (!model.irVersion || !model.graph || (!model.graph.node?.length && !model.graph.output?.length)) {
     throw new UserError('not an ONNX model (no IR version or no graph)', { file });
   }
   return model;
@@ -94,15 +90,15 @@ export function inspectModel(bytes: Uint8Array, file: string): ModelInfo {
   for (const f of model.functions) collectNodes(f.node, nodes);
   const counts = new Map<string, number>();
   for (const n of nodes) counts.set(n.domain, (counts.get(n.domain) ?? 0) + 1);
-  const initializers = new Set(graph.initializer.map((t) => t.name));
+  const initializers = new Set((graph.initializer ?? []).map((t) => t.name));
   return {
     irVersion: toNumber(model.irVersion),
     producer: [model.producerName, model.producerVersion].filter(Boolean).join(' '),
     opsets: model.opsetImport.map((o) => ({ domain: o.domain ?? '', version: toNumber(o.version) })),
     nodes,
     domains: [...counts].map(([domain, count]) => ({ domain, count })),
-    inputs: graph.input.filter((i) => !initializers.has(i.name)).map(tensorInfo),
-    outputs: graph.output.map(tensorInfo),
+    inputs: (graph.input ?? []).filter((i) => !initializers.has(i.name)).map(tensorInfo),
+    outputs: (graph.output ?? []).map(tensorInfo),
     functions: model.functions.map((f) => `${f.domain ?? ''}:${f.name ?? ''}`),
   };
 }
