@@ -1,0 +1,27 @@
+import type { Accumulated } from './accumulate.ts';
+import { accumulate } from './accumulate.ts';
+import type { CocoGt, Detections } from './load.ts';
+import type { Matches } from './match.ts';
+import { matchDetections } from './match.ts';
+import type { EvalParams } from './params.ts';
+import { COCO_PARAMS } from './params.ts';
+import type { Summary } from './summarize.ts';
+import { summarize } from './summarize.ts';
+
+/** Everything the three COCO stages produce; the extended analyses read from it. */
+export interface CocoEvaluation {
+  readonly gt: CocoGt;
+  readonly dt: Detections;
+  readonly params: EvalParams;
+  readonly matches: Matches;
+  readonly accumulated: Accumulated;
+  readonly summary: Summary;
+}
+
+/** pycocotools' evaluate → accumulate → summarize for bounding boxes, with its default parameters. */
+export function evaluateCoco(gt: CocoGt, dt: Detections, params: EvalParams = COCO_PARAMS): CocoEvaluation {
+  const matches = matchDetections(gt, dt, params);
+  const accumulated = accumulate(matches, params);
+  const summary = summarize(accumulated, params);
+  return { gt, dt, params, matches, accumulated, summary };
+}

@@ -1,0 +1,230 @@
+import type { CocoGt, Detections } from './load.ts';
+import type { EvalParams } from './params.ts';
+
+/**
+ * Stage 1 of 3 (pycocotools' `evaluate`): per image × category matching.
+ *
+ * Output is columnar over the *evaluated* detections: per (category, image) the detections sorted
+ * by score (stable, so file order breaks ties) and cut at maxDets[-1]. They are stored
+ * category-major, then by image index (ascending image id), then by rank: exactly the order in
+ * which pycocotools concatenates them before its own stable sort in `accumulate`.
+ */
+export interface Matches {
+  /** Number of evaluated detections (E). */
+  readonly length: number;
+  /** Index into the input Detections. */
+  readonly det: Int32Array;
+  /** Rank within its (image, category) after the score sort: 0 = highest. */
+  readonly rank: Int32Array;
+  readonly img: Int32Array;
+  readonly score: Float64Array;
+  /** Evaluated detections of category k are [catStart[k], catStart[k+1]). */
+  readonly catStart: Int32Array;
+  /**
+   * Per detection × area range (index d*A + a), bit t: matched at IoU threshold t to a GT whose id
+   * is non-zero (pycocotools tests `dtm != 0`); bit 16+t: ignored at threshold t.
+   */
+  readonly flags: Uint32Array;
+  /** For area range 'all': per detection × threshold (d*T + t), index of the matched GT annotation, or -1. */
+  readonly matchedGt: Int32Array;
+  /** Per category × area range (k*A + a): number of GT that are not ignored (pycocotools' npig). */
+  readonly npig: Float64Array;
+  /** Number of IoU thresholds and of area ranges, for indexing the arrays above. */
+  readonly T: number;
+  readonly A: number;
+}
+
+export const IGNORE_SHIFT = 16;
+
+/**
+ * IoU of detection d with GT g exactly as pycocotools' C `bbIou` computes it (same operation order,
+ * so the same float64 rounding). For a crowd GT the union is the detection's own area.
+ */
+export function bboxIou(
+  dx: number,
+  dy: number,
+  dw: number,
+  dh: number,
+  gx: number,
+  gy: number,
+  gw: number,
+  gh: number,
+  crowd: boolean,
+): number {
+  const w = Math.min(dw + dx, gw + gx) - Math.max(dx, gx);
+  if (w <= 0) return 0;
+  const h = Math.min(dh + dy, gh + gy) - Math.max(dy, gy);
+  if (h <= 0) return 0;
+  const i = w * h;
+  const da = dw * dh;
+  const u = crowd ? da : da + gw * gh - i;
+  return i / u;
+}
+
+/**
+ * Groups indices 0..n-1 by key2 then key1 (both small non-negative ints), keeping input order
+ * within a group: two stable counting sorts, O(n + range).
+ */
+function groupBy(n: number, key1: Int32Array, range1: number, key2: Int32Array, range2: number): Int32Array {
+  const pass = (input: Int32Array, key: Int32Array, range: number): Int32Array => {
+    const count = new Int32Array(range + 1);
+    for (let i = 0; i < n; i++) count[key[input[i]] + 1]++;
+    for (let r = 0; r < range; r++) count[r + 1] += count[r];
+    const out = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = input[i];
+      out[count[key[v]]++] = v;
+    }
+    return out;
+  };
+  const identity = new Int32Array(n);
+  for (let i = 0; i < n; i++) identity[i] = i;
+  return pass(pass(identity, key1, range1), key2, range2);
+}
+
+export function matchDetections(gt: CocoGt, dt: Detections, params: EvalParams): Matches {
+  const K = gt.categoryIds.length;
+  const I = gt.imageIds.length;
+  const T = params.iouThrs.length;
+  const A = params.areaRng.length;
+  const maxDet = params.maxDets[params.maxDets.length - 1]!;
+  const ga = gt.annotations;
+
+  const gtOrder = groupBy(ga.length, ga.img, I, ga.cat, K);
+  const dtOrder = groupBy(dt.length, dt.img, I, dt.cat, K);
+
+  // Upper bound on evaluated detections; trimmed at the end.
+  const cap = dt.length;
+  const det = new Int32Array(cap);
+  const rank = new Int32Array(cap);
+  const img = new Int32Array(cap);
+  const score = new Float64Array(cap);
+  const flags = new Uint32Array(cap * A);
+  const matchedGt = new Int32Array(cap * T).fill(-1);
+  const catStart = new Int32Array(K + 1);
+  const npig = new Float64Array(K * A);
+
+  const thr = Float64Array.from(params.iouThrs, (t) => Math.min(t, 1 - 1e-10));
+  // Scratch buffers, grown on demand.
+  let ious = new Float64Array(256);
+  let gtSorted = new Int32Array(16);
+  let gtIgn = new Uint8Array(16);
+  let gtTaken = new Uint8Array(16);
+  let dSorted: number[] = [];
+
+  let e = 0;
+  let gi = 0;
+  let di = 0;
+  for (let k = 0; k < K; k++) {
+    catStart[k] = e;
+    for (;;) {
+      // Next (img, k) group present in either GT or detections.
+      const gImg = gi < ga.length && ga.cat[gtOrder[gi]] === k ? ga.img[gtOrder[gi]] : I;
+      const dImg = di < dt.length && dt.cat[dtOrder[di]] === k ? dt.img[dtOrder[di]] : I;
+      const im = Math.min(gImg, dImg);
+      if (im === I) break;
+      const g0 = gi;
+      while (gi < ga.length && ga.cat[gtOrder[gi]] === k && ga.img[gtOrder[gi]] === im) gi++;
+      const d0 = di;
+      while (di < dt.length && dt.cat[dtOrder[di]] === k && dt.img[dtOrder[di]] === im) di++;
+      const G = gi - g0;
+
+      // Detections by descending score; Array.prototype.sort is stable, so file order breaks ties.
+      dSorted = Array.from(dtOrder.subarray(d0, di));
+      dSorted.sort((a, b) => dt.score[b] - dt.score[a]);
+      const D = Math.min(dSorted.length, maxDet);
+
+      if (G > gtSorted.length) {
+        gtSorted = new Int32Array(G * 2);
+        gtIgn = new Uint8Array(G * 2);
+        gtTaken = new Uint8Array(G * 2);
+      }
+      if (D * G > ious.length) ious = new Float64Array(D * G * 2);
+      for (let d = 0; d < D; d++) {
+        const j = dSorted[d]!;
+        const dx = dt.x[j];
+        const dy = dt.y[j];
+        const dw = dt.w[j];
+        const dh = dt.h[j];
+        for (let g = 0; g < G; g++) {
+          const a = gtOrder[g0 + g];
+          ious[d * G + g] = bboxIou(dx, dy, dw, dh, ga.x[a], ga.y[a], ga.w[a], ga.h[a], ga.crowd[a] === 1);
+        }
+        det[e + d] = j;
+        rank[e + d] = d;
+        img[e + d] = im;
+        score[e + d] = dt.score[j];
+      }
+
+      for (let ai = 0; ai < A; ai++) {
+        const [lo, hi] = params.areaRng[ai]!;
+        // GT sorted with ignored ones last (stable): pycocotools' argsort of _ignore, mergesort.
+        let s = 0;
+        for (let pass = 0; pass < 2; pass++) {
+          for (let g = 0; g < G; g++) {
+            const a = gtOrder[g0 + g];
+            const ignored = ga.crowd[a] === 1 || ga.area[a] < lo || ga.area[a] > hi ? 1 : 0;
+            if (ignored === pass) {
+              gtSorted[s] = g;
+              gtIgn[s] = ignored;
+              s++;
+            }
+          }
+        }
+        let notIgnored = 0;
+        for (let g = 0; g < G; g++) if (gtIgn[g] === 0) notIgnored++;
+        npig[k * A + ai] += notIgnored;
+
+        for (let t = 0; t < T; t++) {
+          gtTaken.fill(0, 0, G);
+          for (let d = 0; d < D; d++) {
+            let best = thr[t];
+            let m = -1;
+            for (let g = 0; g < G; g++) {
+              const gOrig = gtSorted[g];
+              if (gtTaken[g] === 1 && ga.crowd[gtOrder[g0 + gOrig]] === 0) continue;
+              if (m > -1 && gtIgn[m] === 0 && gtIgn[g] === 1) break;
+              const iou = ious[d * G + gOrig];
+              if (iou < best) continue;
+              best = iou;
+              m = g;
+            }
+            if (m === -1) continue;
+            gtTaken[m] = 1;
+            const annIndex = gtOrder[g0 + gtSorted[m]];
+            let f = 0;
+            if (ga.id[annIndex] !== 0) f |= 1 << t;
+            if (gtIgn[m] === 1) f |= 1 << (IGNORE_SHIFT + t);
+            flags[(e + d) * A + ai] |= f;
+            if (ai === 0) matchedGt[(e + d) * T + t] = annIndex;
+          }
+        }
+        // Unmatched detections outside the area range are ignored ("dtm == 0", so also GT id 0).
+        for (let d = 0; d < D; d++) {
+          const j = dSorted[d]!;
+          const area = dt.w[j] * dt.h[j];
+          if (area < lo || area > hi) {
+            const f = flags[(e + d) * A + ai];
+            for (let t = 0; t < T; t++)
+              if ((f & (1 << t)) === 0) flags[(e + d) * A + ai] |= 1 << (IGNORE_SHIFT + t);
+          }
+        }
+      }
+      e += D;
+    }
+  }
+  catStart[K] = e;
+  return {
+    length: e,
+    det: det.slice(0, e),
+    rank: rank.slice(0, e),
+    img: img.slice(0, e),
+    score: score.slice(0, e),
+    catStart,
+    flags: flags.slice(0, e * A),
+    matchedGt: matchedGt.slice(0, e * T),
+    npig,
+    T,
+    A,
+  };
+}

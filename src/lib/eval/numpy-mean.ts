@@ -1,0 +1,49 @@
+/**
+ * numpy's float64 sum: pairwise summation in blocks of 128 with an 8-way unrolled inner loop
+ * (numpy/core/src/umath/loops_utils.h.src). pycocotools' means go through it, so reproducing it
+ * keeps our stats equal to theirs in the last bit, not just to 1e-15.
+ */
+function pairwiseSum(a: ArrayLike<number>, start: number, n: number): number {
+  if (n < 8) {
+    let res = 0;
+    for (let i = 0; i < n; i++) res += a[start + i];
+    return res;
+  }
+  if (n <= 128) {
+    const r = [
+      a[start],
+      a[start + 1],
+      a[start + 2],
+      a[start + 3],
+      a[start + 4],
+      a[start + 5],
+      a[start + 6],
+      a[start + 7],
+    ] as [number, number, number, number, number, number, number, number];
+    let i = 8;
+    for (; i < n - (n % 8); i += 8) {
+      r[0] += a[start + i];
+      r[1] += a[start + i + 1];
+      r[2] += a[start + i + 2];
+      r[3] += a[start + i + 3];
+      r[4] += a[start + i + 4];
+      r[5] += a[start + i + 5];
+      r[6] += a[start + i + 6];
+      r[7] += a[start + i + 7];
+    }
+    let res = r[0] + r[1] + (r[2] + r[3]) + (r[4] + r[5] + (r[6] + r[7]));
+    for (; i < n; i++) res += a[start + i];
+    return res;
+  }
+  let n2 = Math.floor(n / 2);
+  n2 -= n2 % 8;
+  return pairwiseSum(a, start, n2) + pairwiseSum(a, start + n2, n - n2);
+}
+
+/** `np.mean(s[s > -1])`, or -1 when nothing is left: pycocotools' summarize rule. */
+export function meanOfDefined(values: ArrayLike<number>): number {
+  const kept: number[] = [];
+  for (let i = 0; i < values.length; i++) if (values[i] > -1) kept.push(values[i]);
+  if (kept.length === 0) return -1;
+  return pairwiseSum(kept, 0, kept.length) / kept.length;
+}
