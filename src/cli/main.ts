@@ -12,6 +12,7 @@ const commands: Record<
     summary: 'evaluate COCO detections against COCO ground truth',
     load: () => import('./commands/eval.ts'),
   },
+  validate: { summary: 'check model and dataset manifests', load: () => import('./commands/validate.ts') },
 };
 
 function usage(): string {

@@ -12,27 +12,51 @@ type Issue = z.core.$ZodIssue;
 type RawIssue = z.core.$ZodRawIssue;
 
 /**
- * Parses `value` with `schema`, turning failures into a UserError for `file`. Plain messages
- * replace zod's defaults here (not globally, which would affect everyone's schemas); messages a
- * schema sets itself take precedence.
+ * Parses `value` with `schema` using plain-language messages in place of zod's defaults (per
+ * parse, not globally, so other schemas are unaffected); messages a schema sets itself win.
  */
+export function parseFriendly<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+): z.ZodSafeParseResult<z.output<S>> {
+  return schema.safeParse(value, { error: friendlyMessage, reportInput: true });
+}
+
+/** parseFriendly, throwing a UserError for `file` that lists every problem. */
 export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, file: string): z.output<S> {
-  const result = schema.safeParse(value, { error: friendlyMessage, reportInput: true });
+  const result = parseFriendly(schema, value);
   if (!result.success) throw toUserError(file, result.error);
   return result.data;
 }
 
-/** The one place zod and YAML problems become a message: headline with the file, one line per field. */
-export function toUserError(file: string, problem: z.ZodError | YAMLError | readonly YAMLError[]): UserError {
-  const lines = isZodError(problem)
-    ? zodLines(problem.issues)
-    : yamlLines(Array.isArray(problem) ? problem : [problem]);
+/** A problem found beyond the schema (policy checks such as "id must equal the folder name"). */
+export interface FieldProblem {
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+}
+
+type Problems = z.ZodError | YAMLError | readonly YAMLError[] | readonly FieldProblem[];
+
+/**
+ * The one place zod, YAML and policy problems become a message: a headline naming the file,
+ * then one line per offending field.
+ */
+export function toUserError(file: string, ...problems: Problems[]): UserError {
+  const lines = problems.flatMap((problem) =>
+    isZodError(problem)
+      ? zodLines(problem.issues)
+      : problem instanceof Error
+        ? yamlLines([problem])
+        : problem.map((p) =>
+            p instanceof Error ? yamlLines([p])[0]! : `${formatPath(p.path)}: ${p.message}`,
+          ),
+  );
   const unique = [...new Set(lines)];
   const message =
     unique.length === 1
       ? unique[0]!
       : `${unique.length} problems\n${unique.map((line) => `  - ${line}`).join('\n')}`;
-  return new UserError(message, { file, cause: problem });
+  return new UserError(message, { file, cause: problems.length === 1 ? problems[0] : problems });
 }
 
 function isZodError(problem: unknown): problem is z.ZodError {

@@ -1,0 +1,81 @@
+import { stat } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { findRepoRoot, loadAllManifests } from '../../lib/manifest/discover.ts';
+import { displayPath } from '../../lib/manifest/paths.ts';
+import { MANIFEST_KINDS } from '../../lib/manifest/policy.ts';
+
+const HELP = `Usage: podium validate [paths...] [options]
+
+Checks model and dataset manifests: schema, id = folder name, https URLs pinned by sha256,
+size limits, licences, and that local paths stay inside the repository. With no paths, checks
+every models/*/model.yaml and datasets/*/dataset.yaml. A path may be a manifest or its folder.
+
+Options:
+  --root <dir>   repository root (default: nearest folder above with package.json or .git)
+  --no-files     skip checks that read local files (existence, size, sha256)
+  -h, --help     show this help
+
+Prints one line per manifest; exits 2 if any has an error.`;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    allowNegative: true,
+    options: {
+      root: { type: 'string' },
+      files: { type: 'boolean', default: true },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const repoRoot = values.root ? resolve(values.root) : await findRepoRoot(process.cwd());
+  const files = positionals.length ? await Promise.all(positionals.map(manifestFileFor)) : undefined;
+  const { models, datasets, errors } = await loadAllManifests(files, { repoRoot, checkFiles: values.files });
+
+  const lines = [
+    ...[...models, ...datasets].map((m) => ({ key: m.path, text: `ok     ${m.path}` })),
+    ...errors.map((e) => ({ key: e.file ?? '', text: `error  ${e.message}` })),
+  ].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  for (const line of lines) console.log(line.text);
+
+  const total = models.length + datasets.length + errors.length;
+  if (total === 0) {
+    console.log(`no manifests found under ${displayPath(process.cwd(), repoRoot) || '.'}`);
+    return 0;
+  }
+  if (errors.length > 0) {
+    console.error(`\n${errors.length} of ${total} manifest${total === 1 ? '' : 's'} failed validation.`);
+    return 2;
+  }
+  console.log(`\nall ${total} manifest${total === 1 ? '' : 's'} valid.`);
+  return 0;
+}
+
+/** A folder argument means the manifest inside it. */
+async function manifestFileFor(arg: string): Promise<string> {
+  const abs = resolve(arg);
+  let isDir = false;
+  try {
+    isDir = (await stat(abs)).isDirectory();
+  } catch {
+    return abs; // reported as "file not found" by the loader, alongside any other errors
+  }
+  if (!isDir) return abs;
+  for (const { file } of Object.values(MANIFEST_KINDS)) {
+    const candidate = join(abs, file);
+    try {
+      await stat(candidate);
+      return candidate;
+    } catch {
+      // try the other kind
+    }
+  }
+  // Neither exists: name the one this folder should hold, so the loader reports it missing.
+  const kind = basename(resolve(abs, '..')) === MANIFEST_KINDS.dataset.folder ? 'dataset' : 'model';
+  return join(abs, MANIFEST_KINDS[kind].file);
+}
