@@ -1,0 +1,167 @@
+/**
+ * The contract between the runner and a family's output decoder.
+ *
+ * A decoder turns the model's raw outputs into candidate detections in INPUT-tensor pixels
+ * (x1 y1 x2 y2, origin top-left of the input tensor, including any letterbox padding). Mapping to
+ * original-image pixels, NMS and top-k happen afterwards in postprocess.ts, the same for every
+ * family.
+ */
+import { UserError } from '../../util/errors.ts';
+
+/** A model output as the session declares it before running: symbolic or unknown dims allowed. */
+export interface OutputSpec {
+  name: string;
+  /** Numbers for fixed sizes; strings (symbolic) or non-positive numbers for unknown sizes. */
+  dims: readonly (number | string)[];
+}
+
+/** A model output after a run, converted to float32 (see ort-tensor.ts). */
+export interface OutputTensor {
+  name: string;
+  dims: readonly number[];
+  data: Float32Array;
+}
+
+/** Candidate detections of one image. */
+export interface Candidates {
+  /** [count, 4] x1 y1 x2 y2 in input-tensor pixels. */
+  boxes: Float32Array;
+  /** [count] confidence in [0, 1]. */
+  scores: Float32Array;
+  /** [count] index into the model's own class list. */
+  classes: Int32Array;
+  /** Whether overlapping duplicates remain (true for YOLO heads; false for NMS-free models). */
+  needsNms: boolean;
+}
+
+/**
+ * How to read a DETR-style logits tensor:
+ * - 'sigmoid': independent per-class probabilities, top-k over queries × classes (RT-DETR, D-FINE,
+ *   DEIM, RF-DETR; trained with focal loss). The default.
+ * - 'softmax': one distribution per query whose last entry is "no object"; each query gives its
+ *   best real class (the original DETR, Conditional/Deformable DETR exports from transformers).
+ * A manifest chooses it with `decoder: { activation: softmax }` (see decoders/index.ts).
+ */
+export type LogitActivation = 'sigmoid' | 'softmax';
+
+export interface BindOptions {
+  /** Number of classes the manifest declares; checked against the output shapes when known. */
+  numClasses?: number;
+  activation?: LogitActivation;
+  /** Model file, named in shape-mismatch errors. */
+  file?: string;
+}
+
+export interface DecodeContext {
+  /** Input tensor size (dims 3 and 2 of NCHW), for decoders whose boxes are normalised. */
+  inputWidth: number;
+  inputHeight: number;
+  /** Candidates with score <= conf are dropped during decoding (cheap, and NMS would drop them). */
+  conf: number;
+  /** Cap for NMS-free decoders that select top-k themselves (DETR). */
+  maxDet: number;
+  /**
+   * YOLO heads: one candidate per class above conf for each anchor (true, as Ultralytics' val
+   * does with multi_label) or only the best class per anchor (false, as its predict does).
+   */
+  multiLabel: boolean;
+}
+
+/** A decoder checked against a particular model's outputs. */
+export interface BoundDecoder {
+  /** Outputs the decoder reads, to pass as fetches to session.run. */
+  readonly outputNames: readonly string[];
+  readonly needsNms: boolean;
+  /** One Candidates per batch item. Re-checks the actual shapes (symbolic dims are resolved now). */
+  decode(outputs: Readonly<Record<string, OutputTensor>>, ctx: DecodeContext): Candidates[];
+}
+
+export interface Decoder<F extends string = string> {
+  readonly family: F;
+  /** Accepted output layout, in words, for error messages: "[B, 4+nc, N]". */
+  readonly expects: string;
+  /** Checks the model's declared outputs; throws UserError naming the shapes when they don't fit. */
+  bind(outputs: readonly OutputSpec[], options: BindOptions): BoundDecoder;
+}
+
+/** "[1,84,8400]", with symbolic dims by name. */
+export function formatDims(dims: readonly (number | string)[]): string {
+  return `[${dims.join(',')}]`;
+}
+
+/** The uniform shape-mismatch error. */
+export function shapeMismatch(
+  decoder: { family: string; expects: string },
+  outputs: readonly { dims: readonly (number | string)[] }[],
+  options: { file?: string; detail?: string } = {},
+): UserError {
+  const shapes = outputs.map((o) => formatDims(o.dims)).join(', ');
+  const detail = options.detail ? ` (${options.detail})` : '';
+  const file = options.file === undefined ? {} : { file: options.file };
+  return new UserError(
+    `model outputs ${shapes} do not match family '${decoder.family}', which expects ${decoder.expects}${detail}`,
+    file,
+  );
+}
+
+/** Dim is a known size. */
+export function isKnown(d: number | string): d is number {
+  return typeof d === 'number' && d > 0;
+}
+
+/** Dim equals n, or is unknown (and so may equal n at run time). */
+export function mayEqual(d: number | string, n: number): boolean {
+  return !isKnown(d) || d === n;
+}
+
+/** Two dims that may be equal at run time (either unknown, or the same size). */
+export function compatible(a: number | string, b: number | string): boolean {
+  return !isKnown(a) || !isKnown(b) || a === b;
+}
+
+/** Scratch arrays that grow as needed, trimmed to size at the end. */
+export class CandidateBuffer {
+  boxes: Float32Array;
+  scores: Float32Array;
+  classes: Int32Array;
+  count = 0;
+
+  constructor(capacity = 1024) {
+    this.boxes = new Float32Array(capacity * 4);
+    this.scores = new Float32Array(capacity);
+    this.classes = new Int32Array(capacity);
+  }
+
+  push(x1: number, y1: number, x2: number, y2: number, score: number, cls: number): void {
+    if (this.count === this.scores.length) this.grow();
+    const k = this.count++;
+    this.boxes[k * 4] = x1;
+    this.boxes[k * 4 + 1] = y1;
+    this.boxes[k * 4 + 2] = x2;
+    this.boxes[k * 4 + 3] = y2;
+    this.scores[k] = score;
+    this.classes[k] = cls;
+  }
+
+  private grow(): void {
+    const cap = this.scores.length * 2;
+    const boxes = new Float32Array(cap * 4);
+    boxes.set(this.boxes);
+    const scores = new Float32Array(cap);
+    scores.set(this.scores);
+    const classes = new Int32Array(cap);
+    classes.set(this.classes);
+    this.boxes = boxes;
+    this.scores = scores;
+    this.classes = classes;
+  }
+
+  finish(needsNms: boolean): Candidates {
+    return {
+      boxes: this.boxes.slice(0, this.count * 4),
+      scores: this.scores.slice(0, this.count),
+      classes: this.classes.slice(0, this.count),
+      needsNms,
+    };
+  }
+}

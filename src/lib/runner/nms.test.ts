@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { nms } from './nms.ts';
+
+/** Deterministic PRNG (mulberry32) so random cases are reproducible. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The textbook algorithm, written independently: per class, sort, greedy; merge; top maxDet. */
+function referenceNms(
+  boxes: number[][],
+  scores: number[],
+  classes: number[],
+  conf: number,
+  iouThr: number,
+  maxDet: number,
+): number[] {
+  const area = (b: number[]) => Math.max(0, b[2]! - b[0]!) * Math.max(0, b[3]! - b[1]!);
+  const iou = (a: number[], b: number[]) => {
+    const w = Math.min(a[2]!, b[2]!) - Math.max(a[0]!, b[0]!);
+    const h = Math.min(a[3]!, b[3]!) - Math.max(a[1]!, b[1]!);
+    if (w <= 0 || h <= 0) return 0;
+    const inter = w * h;
+    return inter / (area(a) + area(b) - inter);
+  };
+  const keptAll: number[] = [];
+  for (const c of new Set(classes)) {
+    const idx = scores
+      .map((s, i) => [s, i] as const)
+      .filter(([s, i]) => s > conf && classes[i] === c)
+      .sort((x, y) => y[0] - x[0] || x[1] - y[1])
+      .map(([, i]) => i);
+    const kept: number[] = [];
+    for (const i of idx) if (kept.every((j) => iou(boxes[i]!, boxes[j]!) <= iouThr)) kept.push(i);
+    keptAll.push(...kept);
+  }
+  keptAll.sort((i, j) => scores[j]! - scores[i]! || i - j);
+  return keptAll.slice(0, maxDet);
+}
+
+function randomCase(seed: number, n: number, nc: number) {
+  const r = rng(seed);
+  const boxes: number[][] = [];
+  const scores: number[] = [];
+  const classes: number[] = [];
+  for (let i = 0; i < n; i++) {
+    // Clustered boxes so that many overlap.
+    const cx = 50 + Math.floor(r() * 4) * 30 + r() * 20;
+    const cy = 50 + Math.floor(r() * 4) * 30 + r() * 20;
+    const w = 10 + r() * 40;
+    const h = 10 + r() * 40;
+    boxes.push([cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2]);
+    // Quantised scores produce ties, which both implementations must break by index.
+    scores.push(Math.round(r() * 200) / 200);
+    classes.push(Math.floor(r() * nc));
+  }
+  return { boxes, scores, classes };
+}
+
+describe('nms', () => {
+  it('matches a reference implementation on random clustered boxes', () => {
+    for (let seed = 1; seed <= 40; seed++) {
+      const { boxes, scores, classes } = randomCase(seed, 300, 1 + (seed % 5));
+      const conf = [0.001, 0.25, 0.5][seed % 3]!;
+      const iouThr = [0.45, 0.6, 0.7][seed % 3]!;
+      const maxDet = [10, 100, 300][seed % 3]!;
+      const fb = new Float32Array(boxes.flat());
+      const fs = new Float32Array(scores);
+      // Reference on the float32-rounded values so both see identical inputs.
+      const rb = Array.from({ length: boxes.length }, (_, i) => Array.from(fb.subarray(i * 4, i * 4 + 4)));
+      const expected = referenceNms(rb, Array.from(fs), classes, conf, iouThr, maxDet);
+      const got = nms(fb, fs, new Int32Array(classes), { conf, iou: iouThr, maxDet });
+      expect(Array.from(got)).toEqual(expected);
+    }
+  });
+
+  it('keeps overlapping boxes of different classes, and suppresses them when agnostic', () => {
+    const boxes = new Float32Array([0, 0, 10, 10, 1, 1, 11, 11, 0, 0, 10, 10]);
+    const scores = new Float32Array([0.9, 0.8, 0.7]);
+    const classes = new Int32Array([0, 0, 1]);
+    expect(Array.from(nms(boxes, scores, classes, { iou: 0.5 }))).toEqual([0, 2]);
+    expect(Array.from(nms(boxes, scores, classes, { iou: 0.5, agnostic: true }))).toEqual([0]);
+  });
+
+  it('uses strict thresholds: score must exceed conf, IoU must exceed iou to suppress', () => {
+    // Two boxes with IoU exactly 0.5 (intersection 50, union 100).
+    const boxes = new Float32Array([0, 0, 10, 7.5, 0, 2.5, 10, 10]);
+    const scores = new Float32Array([0.9, 0.25]);
+    const classes = new Int32Array([3, 3]);
+    expect(Array.from(nms(boxes, scores, classes, { iou: 0.5, conf: 0.1 }))).toEqual([0, 1]);
+    expect(Array.from(nms(boxes, scores, classes, { iou: 0.49, conf: 0.1 }))).toEqual([0]);
+    expect(Array.from(nms(boxes, scores, classes, { iou: 0.5, conf: 0.25 }))).toEqual([0]);
+  });
+
+  it('caps candidates before suppression like max_nms', () => {
+    const boxes = new Float32Array([0, 0, 1, 1, 5, 5, 6, 6, 9, 9, 10, 10]);
+    const scores = new Float32Array([0.3, 0.9, 0.5]);
+    const got = nms(boxes, scores, new Int32Array(3), { maxCandidates: 2 });
+    expect(Array.from(got)).toEqual([1, 2]);
+  });
+});
