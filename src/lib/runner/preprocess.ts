@@ -1,0 +1,163 @@
+/**
+ * Image → model input tensor, with sharp (libvips; the work runs on libuv threads, so several
+ * images can be prepared while inference runs).
+ *
+ * Steps: decode → EXIF auto-orientation → resize (letterbox or stretch, see letterbox.ts) →
+ * pad with padValue → drop alpha, convert to 8-bit sRGB → per channel (px * scale - mean) / std
+ * → planar [3, H, W] in the model's channel order (RGB or BGR).
+ *
+ * Output layout: NCHW, float32; a batch is [B, 3, H, W] and converted to float16 bits as a
+ * whole when the model's input is float16 (see stackBatch).
+ *
+ * Resampling: libvips' linear kernel. Ultralytics uses OpenCV INTER_LINEAR, which does not
+ * antialias when shrinking, so pixel values differ slightly from Ultralytics'; geometry is
+ * identical.
+ */
+import sharp from 'sharp';
+import { float32ToFloat16Bits } from '../onnx/float16.ts';
+import type { ImageTransform } from './boxes.ts';
+import { computePlacement, type InputSize, type Placement, type ResizeMode } from './letterbox.ts';
+
+/** Structurally compatible with the model manifest's `input` block. */
+export interface PreprocessOptions extends InputSize {
+  resize?: ResizeMode;
+  /** Grey level 0-255 for letterbox padding (before normalisation). Default 114. */
+  padValue?: number;
+  /** Pixel values (0-255) are multiplied by this first. Default 1/255. */
+  scale?: number;
+  /** Per channel, in tensor channel order. Default [0, 0, 0]. */
+  mean?: readonly [number, number, number] | readonly number[];
+  /** Per channel, in tensor channel order. Default [1, 1, 1]. */
+  std?: readonly [number, number, number] | readonly number[];
+  /** Channel order of the tensor. Default RGB. */
+  colour?: 'RGB' | 'BGR';
+  /** Element type of the input tensor. Default float32. */
+  dtype?: 'float32' | 'float16';
+  /** Largest image accepted, in pixels (protects against decompression bombs). Default 2^28. */
+  limitInputPixels?: number;
+}
+
+export interface PreparedImage {
+  /** [3, H, W] float32 in tensor channel order, normalised. */
+  data: Float32Array;
+  transform: ImageTransform;
+}
+
+/** Per-channel lookup table: the 256 possible byte values → normalised float, exactly as specified. */
+export function normalisationTable(options: PreprocessOptions): Float32Array[] {
+  const scale = options.scale ?? 1 / 255;
+  const mean = options.mean ?? [0, 0, 0];
+  const std = options.std ?? [1, 1, 1];
+  return [0, 1, 2].map((c) => {
+    const lut = new Float32Array(256);
+    for (let v = 0; v < 256; v++) lut[v] = (v * scale - mean[c]!) / std[c]!;
+    return lut;
+  });
+}
+
+/** Decodes, orients and resizes; returns interleaved 8-bit sRGB pixels at the input size. */
+export async function resizeImage(
+  input: string | Uint8Array,
+  options: PreprocessOptions,
+): Promise<{ pixels: Uint8Array; placement: Placement }> {
+  const image = sharp(input, { limitInputPixels: options.limitInputPixels ?? 2 ** 28, failOn: 'error' });
+  const meta = await image.metadata();
+  const { width, height } = meta.autoOrient;
+  const p = computePlacement(width, height, options, options.resize ?? 'letterbox');
+  const pad = options.padValue ?? 114;
+  let pipeline = image
+    .autoOrient()
+    .resize(p.resizedWidth, p.resizedHeight, { fit: 'fill', kernel: 'linear' });
+  if (p.padLeft || p.padRight || p.padTop || p.padBottom) {
+    pipeline = pipeline.extend({
+      top: p.padTop,
+      bottom: p.padBottom,
+      left: p.padLeft,
+      right: p.padRight,
+      background: { r: pad, g: pad, b: pad, alpha: 1 },
+    });
+  }
+  const { data, info } = await pipeline
+    .removeAlpha()
+    .toColourspace('srgb')
+    .raw({ depth: 'uchar' })
+    .toBuffer({ resolveWithObject: true });
+  if (info.width !== p.inputWidth || info.height !== p.inputHeight || info.channels !== 3) {
+    throw new Error(
+      `resize produced ${info.width}x${info.height}x${info.channels}, expected ${p.inputWidth}x${p.inputHeight}x3`,
+    );
+  }
+  return { pixels: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), placement: p };
+}
+
+/**
+ * Interleaved RGB bytes → planar normalised floats, written into `out` (e.g. a slot of a batch
+ * buffer) at `offset`.
+ */
+export function toPlanar(
+  pixels: Uint8Array,
+  width: number,
+  height: number,
+  luts: Float32Array[],
+  colour: 'RGB' | 'BGR',
+  out: Float32Array,
+  offset = 0,
+): void {
+  const plane = width * height;
+  // Tensor channel c reads source channel src[c].
+  const src = colour === 'BGR' ? [2, 1, 0] : [0, 1, 2];
+  for (let c = 0; c < 3; c++) {
+    const lut = luts[c]!;
+    const s = src[c]!;
+    const base = offset + c * plane;
+    for (let i = 0; i < plane; i++) out[base + i] = lut[pixels[i * 3 + s]!]!;
+  }
+}
+
+/**
+ * One image → [3, H, W] normalised tensor data and the transform back to original pixels.
+ * Pass `out`/`offset` to write straight into a batch buffer; otherwise a new array is returned.
+ */
+export async function preprocessImage(
+  input: string | Uint8Array,
+  options: PreprocessOptions,
+  luts: Float32Array[] = normalisationTable(options),
+  out?: Float32Array,
+  offset = 0,
+): Promise<PreparedImage> {
+  const { pixels, placement } = await resizeImage(input, options);
+  const W = placement.inputWidth;
+  const H = placement.inputHeight;
+  const size = 3 * H * W;
+  const target = out ?? new Float32Array(size);
+  if (target.length < offset + size) {
+    throw new Error(`batch buffer too small: need ${offset + size} floats, have ${target.length}`);
+  }
+  toPlanar(pixels, W, H, luts, options.colour ?? 'RGB', target, offset);
+  const { resizedWidth: _w, resizedHeight: _h, padRight: _r, padBottom: _b, ...transform } = placement;
+  return { data: target.subarray(offset, offset + size), transform };
+}
+
+/**
+ * Images of equal size → one [B, 3, H, W] batch in the model's dtype (float16 as raw half bits,
+ * see ort-tensor.ts for feeding it).
+ */
+export function stackBatch(
+  images: readonly PreparedImage[],
+  dtype: 'float32' | 'float16' = 'float32',
+): { data: Float32Array | Uint16Array; dims: [number, number, number, number] } {
+  if (images.length === 0) throw new Error('empty batch');
+  const { inputWidth: W, inputHeight: H } = images[0]!.transform;
+  const size = 3 * H * W;
+  const data = new Float32Array(images.length * size);
+  images.forEach((img, b) => {
+    if (img.transform.inputWidth !== W || img.transform.inputHeight !== H) {
+      throw new Error(
+        `batch images differ in size (${W}x${H} vs ${img.transform.inputWidth}x${img.transform.inputHeight})`,
+      );
+    }
+    data.set(img.data, b * size);
+  });
+  const dims: [number, number, number, number] = [images.length, 3, H, W];
+  return { data: dtype === 'float16' ? float32ToFloat16Bits(data) : data, dims };
+}
