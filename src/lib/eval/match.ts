@@ -1,5 +1,6 @@
 import type { CocoGt, Detections } from './load.ts';
 import type { EvalParams } from './params.ts';
+import { countingSortBy, sortByScoreDesc } from './stable-sort.ts';
 
 /**
  * Stage 1 of 3 (pycocotools' `evaluate`): per image × category matching.
@@ -61,25 +62,10 @@ export function bboxIou(
   return i / u;
 }
 
-/**
- * Groups indices 0..n-1 by key2 then key1 (both small non-negative ints), keeping input order
- * within a group: two stable counting sorts, O(n + range).
- */
-function groupBy(n: number, key1: Int32Array, range1: number, key2: Int32Array, range2: number): Int32Array {
-  const pass = (input: Int32Array, key: Int32Array, range: number): Int32Array => {
-    const count = new Int32Array(range + 1);
-    for (let i = 0; i < n; i++) count[key[input[i]] + 1]++;
-    for (let r = 0; r < range; r++) count[r + 1] += count[r];
-    const out = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      const v = input[i];
-      out[count[key[v]]++] = v;
-    }
-    return out;
-  };
-  const identity = new Int32Array(n);
-  for (let i = 0; i < n; i++) identity[i] = i;
-  return pass(pass(identity, key1, range1), key2, range2);
+function identity(n: number): Int32Array {
+  const a = new Int32Array(n);
+  for (let i = 0; i < n; i++) a[i] = i;
+  return a;
 }
 
 export function matchDetections(gt: CocoGt, dt: Detections, params: EvalParams): Matches {
@@ -90,8 +76,14 @@ export function matchDetections(gt: CocoGt, dt: Detections, params: EvalParams):
   const maxDet = params.maxDets[params.maxDets.length - 1]!;
   const ga = gt.annotations;
 
-  const gtOrder = groupBy(ga.length, ga.img, I, ga.cat, K);
-  const dtOrder = groupBy(dt.length, dt.img, I, dt.cat, K);
+  // Grouped by category, then image (ascending id); GT in file order and detections by
+  // descending score with file order breaking ties, as pycocotools' stable sorts leave them.
+  const gtOrder = countingSortBy(countingSortBy(identity(ga.length), ga.img, I), ga.cat, K);
+  const dtOrder = countingSortBy(
+    countingSortBy(sortByScoreDesc(identity(dt.length), dt.score), dt.img, I),
+    dt.cat,
+    K,
+  );
 
   // Upper bound on evaluated detections; trimmed at the end.
   const cap = dt.length;
@@ -109,8 +101,16 @@ export function matchDetections(gt: CocoGt, dt: Detections, params: EvalParams):
   let ious = new Float64Array(256);
   let gtSorted = new Int32Array(16);
   let gtIgn = new Uint8Array(16);
-  let gtTaken = new Uint8Array(16);
-  let dSorted: number[] = [];
+  let gtCrowd = new Uint8Array(16);
+  // gtTaken[g] === takenStamp marks "matched in the current pass": no clearing between passes.
+  let gtTaken = new Int32Array(16);
+  let takenStamp = 0;
+  const dtOut = new Uint8Array(maxDet);
+  const dtBestIou = new Float64Array(maxDet);
+  const areaLo = Float64Array.from(params.areaRng, (r) => r[0]);
+  const areaHi = Float64Array.from(params.areaRng, (r) => r[1]);
+  const tpMask = (1 << T) - 1;
+  const allIgnored = (tpMask << IGNORE_SHIFT) >>> 0;
 
   let e = 0;
   let gi = 0;
@@ -128,36 +128,58 @@ export function matchDetections(gt: CocoGt, dt: Detections, params: EvalParams):
       const d0 = di;
       while (di < dt.length && dt.cat[dtOrder[di]] === k && dt.img[dtOrder[di]] === im) di++;
       const G = gi - g0;
-
-      // Detections by descending score; Array.prototype.sort is stable, so file order breaks ties.
-      dSorted = Array.from(dtOrder.subarray(d0, di));
-      dSorted.sort((a, b) => dt.score[b] - dt.score[a]);
-      const D = Math.min(dSorted.length, maxDet);
+      const D = Math.min(di - d0, maxDet);
 
       if (G > gtSorted.length) {
         gtSorted = new Int32Array(G * 2);
         gtIgn = new Uint8Array(G * 2);
-        gtTaken = new Uint8Array(G * 2);
+        gtCrowd = new Uint8Array(G * 2);
+        gtTaken = new Int32Array(G * 2);
       }
       if (D * G > ious.length) ious = new Float64Array(D * G * 2);
       for (let d = 0; d < D; d++) {
-        const j = dSorted[d]!;
+        const j = dtOrder[d0 + d];
         const dx = dt.x[j];
         const dy = dt.y[j];
         const dw = dt.w[j];
         const dh = dt.h[j];
+        let bestIou = 0;
         for (let g = 0; g < G; g++) {
           const a = gtOrder[g0 + g];
-          ious[d * G + g] = bboxIou(dx, dy, dw, dh, ga.x[a], ga.y[a], ga.w[a], ga.h[a], ga.crowd[a] === 1);
+          const iou = bboxIou(dx, dy, dw, dh, ga.x[a], ga.y[a], ga.w[a], ga.h[a], ga.crowd[a] === 1);
+          ious[d * G + g] = iou;
+          if (iou > bestIou) bestIou = iou;
         }
+        dtBestIou[d] = bestIou;
         det[e + d] = j;
         rank[e + d] = d;
         img[e + d] = im;
         score[e + d] = dt.score[j];
       }
 
+      // Out-of-range bits per detection (bit a), for pycocotools' "unmatched and outside the area
+      // range → ignored" rule; detection area is w*h.
+      for (let d = 0; d < D; d++) {
+        const j = dtOrder[d0 + d];
+        const area = dt.w[j] * dt.h[j];
+        let out = 0;
+        for (let ai = 0; ai < A; ai++) if (area < areaLo[ai] || area > areaHi[ai]) out |= 1 << ai;
+        dtOut[d] = out;
+      }
+      if (G === 0) {
+        // Nothing to match: only the area rule applies.
+        for (let d = 0; d < D; d++) {
+          const out = dtOut[d];
+          if (out !== 0)
+            for (let ai = 0; ai < A; ai++) if (out & (1 << ai)) flags[(e + d) * A + ai] = allIgnored;
+        }
+        e += D;
+        continue;
+      }
+
       for (let ai = 0; ai < A; ai++) {
-        const [lo, hi] = params.areaRng[ai]!;
+        const lo = areaLo[ai];
+        const hi = areaHi[ai];
         // GT sorted with ignored ones last (stable): pycocotools' argsort of _ignore, mergesort.
         let s = 0;
         for (let pass = 0; pass < 2; pass++) {
@@ -167,6 +189,7 @@ export function matchDetections(gt: CocoGt, dt: Detections, params: EvalParams):
             if (ignored === pass) {
               gtSorted[s] = g;
               gtIgn[s] = ignored;
+              gtCrowd[s] = ga.crowd[a];
               s++;
             }
           }
@@ -176,21 +199,23 @@ export function matchDetections(gt: CocoGt, dt: Detections, params: EvalParams):
         npig[k * A + ai] += notIgnored;
 
         for (let t = 0; t < T; t++) {
-          gtTaken.fill(0, 0, G);
+          const stamp = ++takenStamp;
+          const threshold = thr[t];
           for (let d = 0; d < D; d++) {
-            let best = thr[t];
+            if (dtBestIou[d] < threshold) continue; // cannot match any GT at this threshold
+            let best = threshold;
             let m = -1;
+            const row = d * G;
             for (let g = 0; g < G; g++) {
-              const gOrig = gtSorted[g];
-              if (gtTaken[g] === 1 && ga.crowd[gtOrder[g0 + gOrig]] === 0) continue;
+              if (gtTaken[g] === stamp && gtCrowd[g] === 0) continue;
               if (m > -1 && gtIgn[m] === 0 && gtIgn[g] === 1) break;
-              const iou = ious[d * G + gOrig];
+              const iou = ious[row + gtSorted[g]];
               if (iou < best) continue;
               best = iou;
               m = g;
             }
             if (m === -1) continue;
-            gtTaken[m] = 1;
+            gtTaken[m] = stamp;
             const annIndex = gtOrder[g0 + gtSorted[m]];
             let f = 0;
             if (ga.id[annIndex] !== 0) f |= 1 << t;
@@ -200,14 +225,11 @@ export function matchDetections(gt: CocoGt, dt: Detections, params: EvalParams):
           }
         }
         // Unmatched detections outside the area range are ignored ("dtm == 0", so also GT id 0).
+        const bit = 1 << ai;
         for (let d = 0; d < D; d++) {
-          const j = dSorted[d]!;
-          const area = dt.w[j] * dt.h[j];
-          if (area < lo || area > hi) {
-            const f = flags[(e + d) * A + ai];
-            for (let t = 0; t < T; t++)
-              if ((f & (1 << t)) === 0) flags[(e + d) * A + ai] |= 1 << (IGNORE_SHIFT + t);
-          }
+          if ((dtOut[d] & bit) === 0) continue;
+          const f = flags[(e + d) * A + ai];
+          flags[(e + d) * A + ai] = f | (((~f & tpMask) << IGNORE_SHIFT) >>> 0);
         }
       }
       e += D;
@@ -216,13 +238,13 @@ export function matchDetections(gt: CocoGt, dt: Detections, params: EvalParams):
   catStart[K] = e;
   return {
     length: e,
-    det: det.slice(0, e),
-    rank: rank.slice(0, e),
-    img: img.slice(0, e),
-    score: score.slice(0, e),
+    det: det.subarray(0, e),
+    rank: rank.subarray(0, e),
+    img: img.subarray(0, e),
+    score: score.subarray(0, e),
     catStart,
-    flags: flags.slice(0, e * A),
-    matchedGt: matchedGt.slice(0, e * T),
+    flags: flags.subarray(0, e * A),
+    matchedGt: matchedGt.subarray(0, e * T),
     npig,
     T,
     A,
