@@ -72,19 +72,23 @@ export function parseJsonText(text: string, file: string): Json {
     return JSON.parse(text);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    const pos = /position (\d+)/.exec(message);
-    if (pos) {
-      const offset = Number(pos[1]);
+    // Python's json module writes NaN and Infinity, which are not JSON; say so, and where.
+    const bad = /[:[,]\s*(-?(?:NaN|Infinity))\b/.exec(text);
+    const where = (offset: number) => {
       const before = text.slice(0, offset);
-      const line = before.split('\n').length;
-      const column = offset - before.lastIndexOf('\n');
-      const token = /^-?(NaN|Infinity)/.exec(text.slice(offset))?.[0];
-      const what = token
-        ? `${token} is not valid JSON (a box or score must be a finite number)`
-        : `invalid JSON (${message.replace(/ in JSON at position \d+.*$/, '')})`;
-      throw new UserError(`${what} at line ${line}, column ${column}`, { file });
+      return `line ${before.split('\n').length}, column ${offset - before.lastIndexOf('\n')}`;
+    };
+    if (bad) {
+      const offset = bad.index + bad[0].length - bad[1]!.length;
+      throw new UserError(
+        `${bad[1]} is not valid JSON (boxes and scores must be finite numbers) at ${where(offset)}`,
+        {
+          file,
+        },
+      );
     }
-    throw new UserError(`invalid JSON (${message})`, { file });
+    const pos = /position (\d+)/.exec(message);
+    throw new UserError(`invalid JSON: ${message}${pos ? ` (${where(Number(pos[1]))})` : ''}`, { file });
   }
 }
 
