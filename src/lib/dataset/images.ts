@@ -38,7 +38,7 @@ export async function openImageStore(
     return {
       root: undefined,
       archiveSha256: undefined,
-      resolve(fileName) {
+      async resolve(fileName) {
         const problem = fileNameProblem(fileName);
         if (problem) throw new UserError(`image file_name ${problem}`, { file: label });
         const url = base + fileName.split('/').map(encodeURIComponent).join('/');
