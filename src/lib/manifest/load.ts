@@ -55,7 +55,10 @@ export function loadDatasetManifest(file: string, options: LoadOptions = {}): Pr
 }
 
 /** Loads either kind, told apart by file name (model.yaml / dataset.yaml). */
-export function loadManifest(file: string, options: LoadOptions = {}): Promise<LoadedModel | LoadedDataset> {
+export async function loadManifest(
+  file: string,
+  options: LoadOptions = {},
+): Promise<LoadedModel | LoadedDataset> {
   const kind = kindOfFile(file);
   if (!kind) {
     throw new UserError(`not a manifest: expected a file named model.yaml or dataset.yaml`, {
@@ -75,12 +78,12 @@ export function kindOfFile(file: string): ManifestKind | undefined {
 }
 
 /** Loads `models/<id>/model.yaml` by id; the id is checked first so it cannot walk the file system. */
-export function findModel(id: string, options: LoadOptions = {}): Promise<LoadedModel> {
+export async function findModel(id: string, options: LoadOptions = {}): Promise<LoadedModel> {
   return loadModelManifest(manifestPathForId('model', id, options.repoRoot), options);
 }
 
 /** Loads `datasets/<id>/dataset.yaml` by id. */
-export function findDataset(id: string, options: LoadOptions = {}): Promise<LoadedDataset> {
+export async function findDataset(id: string, options: LoadOptions = {}): Promise<LoadedDataset> {
   return loadDatasetManifest(manifestPathForId('dataset', id, options.repoRoot), options);
 }
 
