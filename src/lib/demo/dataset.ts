@@ -9,54 +9,20 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { writeFileAtomic } from '../util/atomic-write.ts';
+import {
+  type CocoAnnotation,
+  type CocoDataset,
+  type CocoImage,
+  imageFileName,
+  shapesCategories,
+} from './coco.ts';
 import { hashSeed } from './prng.ts';
 import { renderScene, type SceneAnnotation } from './scene.ts';
-import { SHAPE_CLASSES } from './shape-classes.ts';
 
 /** Changing the seed (or the generator) changes every image: re-pin datasets/shapes/dataset.yaml. */
 export const DATASET_SEED = 'podium-shapes-v1';
 export const DEFAULT_IMAGE_COUNT = 300;
 export const JPEG_QUALITY = 88;
-
-export interface CocoImage {
-  id: number;
-  file_name: string;
-  width: number;
-  height: number;
-}
-
-export interface CocoAnnotation {
-  id: number;
-  image_id: number;
-  category_id: number;
-  /** [x, y, w, h] in pixels of the visible extent. */
-  bbox: [number, number, number, number];
-  /** Visible pixel count. */
-  area: number;
-  iscrowd: 0 | 1;
-}
-
-export interface CocoCategory {
-  id: number;
-  name: string;
-  supercategory: string;
-}
-
-export interface CocoDataset {
-  info: Record<string, string>;
-  licenses: { id: number; name: string; url: string }[];
-  images: CocoImage[];
-  annotations: CocoAnnotation[];
-  categories: CocoCategory[];
-}
-
-export function imageFileName(imageId: number): string {
-  return `${String(imageId).padStart(6, '0')}.jpg`;
-}
-
-export function shapesCategories(): CocoCategory[] {
-  return SHAPE_CLASSES.map((c) => ({ id: c.id, name: c.name, supercategory: 'shape' }));
-}
 
 export interface GenerateOptions {
   /** Number of images (default 300). */
@@ -126,23 +92,4 @@ export function encodeJpeg(rgb: Uint8ClampedArray, width: number, height: number
   return sharp(rgb, { raw: { width, height, channels: 3 } })
     .jpeg({ quality: JPEG_QUALITY, chromaSubsampling: '4:2:0' })
     .toBuffer();
-}
-
-/**
- * COCO JSON with one image or annotation per line: compact, yet diffs in git show which entries
- * changed. Key order is fixed by construction, so the text is deterministic.
- */
-export function formatCocoJson(ds: CocoDataset): string {
-  const list = (items: readonly unknown[]) =>
-    items.length === 0 ? '[]' : `[\n    ${items.map((x) => JSON.stringify(x)).join(',\n    ')}\n  ]`;
-  return [
-    '{',
-    `  "info": ${JSON.stringify(ds.info)},`,
-    `  "licenses": ${JSON.stringify(ds.licenses)},`,
-    `  "categories": ${list(ds.categories)},`,
-    `  "images": ${list(ds.images)},`,
-    `  "annotations": ${list(ds.annotations)}`,
-    '}',
-    '',
-  ].join('\n');
 }

@@ -9,8 +9,9 @@
  *
  * How it works, in the input's pixel coordinates (x right, y down):
  *  1. colour mask per class: m_c = sigmoid(k · (t² − |rgb − p_c|²)), one channel per class
- *     ([1, C, S, S]); |rgb − p|² is expanded as |rgb|² − 2 p·rgb + |p|² so a 1×1 Conv does the work.
- *  2. fill per grid cell: AveragePool with kernel = stride s → D [1, C, G, G], G = S / s.
+ *     ([1, C, R, R], R = S / colourScale, on colourScale² pixel means); |rgb − p|² is expanded as
+ *     |rgb|² − 2 p·rgb + |p|² so a 1×1 Conv does the work.
+ *  2. fill per grid cell: AveragePool over each cell → D [1, C, G, G], G = S / s.
  *     A cell is "on" when D > fill.
  *  3. runs: for each on-cell, where its horizontal run of on-cells starts and ends (le, re) and
  *     likewise vertically (te, be), in cell units, end exclusive. A running maximum along a row
@@ -45,8 +46,8 @@ export interface ColourDetectorSpec {
   inputSize: number;
   /** Grid cell side s in pixels; S must be a multiple. */
   stride: number;
-  /** Blur the input with a 3×3 binomial kernel first (tames JPEG ringing and sensor grain). */
-  smooth: boolean;
+  /** The colour test runs on f×f means of the input (1: every pixel); the stride must be a multiple. */
+  colourScale: 1 | 2;
   /** Colour tolerance t: RGB distance (0–1 per channel) at which the mask is 0.5. */
   tolerance: number;
   /** Sharpness k of the colour mask's sigmoid, per unit of squared distance. */
@@ -91,17 +92,20 @@ export function buildColourDetector(spec: ColourDetectorSpec): BuiltModel {
   const g = new Graph('shapes-colour-detector');
   const grid = [1, C, G, G];
 
-  // 1. Colour masks [1, C, S, S].
+  // 1. Colour masks [1, C, R, R].
   let x = g.input('images', [1, 3, S, S]);
-  if (spec.smooth) {
-    const k = [1, 2, 1, 2, 4, 2, 1, 2, 1].map((v) => v / 16);
-    const w = g.constant([...k, ...k, ...k], [3, 1, 3, 3], { param: true, hint: 'blur' });
+  // Colour test resolution: the input, or its 2×2 means (which also averages out JPEG ringing and
+  // sensor grain, and quarters the work of the colour test).
+  const f = spec.colourScale;
+  if (s % f !== 0) throw new Error(`stride ${s} is not a multiple of colourScale ${f}`);
+  const R = S / f;
+  if (f > 1) {
     x = g.op(
-      'Conv',
-      [x, w],
-      [1, 3, S, S],
-      { group: attr.int(3), kernel_shape: attr.ints([3, 3]), pads: attr.ints([1, 1, 1, 1]) },
-      2 * 9,
+      'AveragePool',
+      [x],
+      [1, 3, R, R],
+      { kernel_shape: attr.ints([f, f]), strides: attr.ints([f, f]) },
+      f * f,
     );
   }
   const P = prototypes();
@@ -117,22 +121,23 @@ export function buildColourDetector(spec: ColourDetectorSpec): BuiltModel {
     [C],
     { param: true, hint: 'colour_b' },
   );
-  const linear = g.op('Conv', [x, w, bias], [1, C, S, S], { kernel_shape: attr.ints([1, 1]) }, 2 * 3);
+  const linear = g.op('Conv', [x, w, bias], [1, C, R, R], { kernel_shape: attr.ints([1, 1]) }, 2 * 3);
   const sq = g.mul(x, x);
-  const norm = g.op('ReduceSum', [sq, g.ints([1])], [1, 1, S, S], { keepdims: attr.int(1) }, 3);
+  const norm = g.op('ReduceSum', [sq, g.ints([1])], [1, 1, R, R], { keepdims: attr.int(1) }, 3);
   const logits = g.sub(linear, g.mulScalar(norm, kk));
   const mask = g.unary('Sigmoid', logits);
 
   // 2. Fill per cell [1, C, G, G] and on-cells.
+  const cell = s / f;
   const fill =
-    s === 1
+    cell === 1
       ? mask
       : g.op(
           'AveragePool',
           [mask],
           grid,
-          { kernel_shape: attr.ints([s, s]), strides: attr.ints([s, s]) },
-          s * s,
+          { kernel_shape: attr.ints([cell, cell]), strides: attr.ints([cell, cell]) },
+          cell * cell,
         );
   const on = g.cast(g.op('Greater', [fill, g.scalar(spec.fill)], grid), 'float32');
   const off = g.sub(g.scalar(1), on);

@@ -1,0 +1,64 @@
+/**
+ * COCO instances JSON for the demo dataset: types, file names, categories and a stable text form.
+ * Kept free of heavy imports (no sharp) so that checking an existing dataset stays fast.
+ */
+import { SHAPE_CLASSES } from './shape-classes.ts';
+
+export interface CocoImage {
+  id: number;
+  file_name: string;
+  width: number;
+  height: number;
+}
+
+export interface CocoAnnotation {
+  id: number;
+  image_id: number;
+  category_id: number;
+  /** [x, y, w, h] in pixels of the visible extent. */
+  bbox: [number, number, number, number];
+  /** Visible pixel count. */
+  area: number;
+  iscrowd: 0 | 1;
+}
+
+export interface CocoCategory {
+  id: number;
+  name: string;
+  supercategory: string;
+}
+
+export interface CocoDataset {
+  info: Record<string, string>;
+  licenses: { id: number; name: string; url: string }[];
+  images: CocoImage[];
+  annotations: CocoAnnotation[];
+  categories: CocoCategory[];
+}
+
+export function imageFileName(imageId: number): string {
+  return `${String(imageId).padStart(6, '0')}.jpg`;
+}
+
+export function shapesCategories(): CocoCategory[] {
+  return SHAPE_CLASSES.map((c) => ({ id: c.id, name: c.name, supercategory: 'shape' }));
+}
+
+/**
+ * COCO JSON with one image or annotation per line: compact, yet diffs in git show which entries
+ * changed. Key order is fixed by construction, so the text is deterministic.
+ */
+export function formatCocoJson(ds: CocoDataset): string {
+  const list = (items: readonly unknown[]) =>
+    items.length === 0 ? '[]' : `[\n    ${items.map((x) => JSON.stringify(x)).join(',\n    ')}\n  ]`;
+  return [
+    '{',
+    `  "info": ${JSON.stringify(ds.info)},`,
+    `  "licenses": ${JSON.stringify(ds.licenses)},`,
+    `  "categories": ${list(ds.categories)},`,
+    `  "images": ${list(ds.images)},`,
+    `  "annotations": ${list(ds.annotations)}`,
+    '}',
+    '',
+  ].join('\n');
+}
