@@ -26,7 +26,7 @@ describe('committed JSON Schemas', () => {
       }
       for (const key of ['anyOf', 'oneOf', 'items', 'prefixItems']) {
         const sub = record[key];
-        if (Array.isArray(sub)) sub.forEach((s) => walk(s, path));
+        if (Array.isArray(sub)) for (const s of sub) walk(s, path);
         else walk(sub, path);
       }
     };
