@@ -26,16 +26,74 @@ export interface NmsOptions {
 export const NMS_DEFAULTS = { conf: 0.001, iou: 0.7, maxDet: 100, maxCandidates: 30_000 } as const;
 
 /**
- * Candidate indices sorted by descending score (ties by ascending index, so results are
- * deterministic), keeping only score > conf.
+ * The `limit` best candidate indices with score > conf, by descending score (ties by ascending
+ * index, so results are deterministic).
  */
-export function sortByScore(scores: Float32Array, conf: number, count = scores.length): Uint32Array {
-  let n = 0;
-  const idx = new Uint32Array(count);
-  for (let i = 0; i < count; i++) if (scores[i]! > conf) idx[n++] = i;
-  const kept = idx.subarray(0, n);
-  kept.sort((a, b) => scores[b]! - scores[a]! || a - b);
-  return kept;
+export function sortByScore(
+  scores: Float32Array,
+  conf: number,
+  limit = Number.POSITIVE_INFINITY,
+): Uint32Array {
+  const heap = new ScoreHeap(scores, conf);
+  const out = new Uint32Array(Math.min(heap.size, limit));
+  for (let k = 0; k < out.length; k++) out[k] = heap.pop();
+  return out;
+}
+
+/**
+ * Max-heap of candidate indices ordered by (score desc, index asc). Building it is O(n) and each
+ * pop O(log n), so NMS that stops after maxDet kept boxes never pays for sorting the tens of
+ * thousands of low-score candidates a conf of 0.001 lets through.
+ */
+export class ScoreHeap {
+  private readonly heap: Uint32Array;
+  private readonly scores: Float32Array;
+  size: number;
+
+  constructor(scores: Float32Array, conf: number, count = scores.length) {
+    this.scores = scores;
+    let n = 0;
+    const heap = new Uint32Array(count);
+    for (let i = 0; i < count; i++) if (scores[i]! > conf) heap[n++] = i;
+    this.heap = heap;
+    this.size = n;
+    for (let i = (n >> 1) - 1; i >= 0; i--) this.siftDown(i);
+  }
+
+  /** Whether candidate a comes before candidate b. */
+  private before(a: number, b: number): boolean {
+    const sa = this.scores[a]!;
+    const sb = this.scores[b]!;
+    return sa > sb || (sa === sb && a < b);
+  }
+
+  private siftDown(i: number): void {
+    const h = this.heap;
+    const n = this.size;
+    const item = h[i]!;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      const c = r < n && this.before(h[r]!, h[l]!) ? r : l;
+      if (!this.before(h[c]!, item)) break;
+      h[i] = h[c]!;
+      i = c;
+    }
+    h[i] = item;
+  }
+
+  /** Removes and returns the best remaining candidate; call only while size > 0. */
+  pop(): number {
+    const h = this.heap;
+    const top = h[0]!;
+    this.size--;
+    if (this.size > 0) {
+      h[0] = h[this.size]!;
+      this.siftDown(0);
+    }
+    return top;
+  }
 }
 
 /**
@@ -59,14 +117,14 @@ export function nms(
     throw new Error(`nms: ${boxes.length / 4} boxes, ${scores.length} scores, ${classes.length} classes`);
   }
 
-  const order = sortByScore(scores, conf);
-  const n = Math.min(order.length, maxCandidates);
+  const heap = new ScoreHeap(scores, conf);
+  const n = Math.min(heap.size, maxCandidates);
   const kept = new Int32Array(Math.min(n, maxDet));
   let nKept = 0;
   // Kept indices grouped by class so a candidate is compared only with its own class.
   const keptByClass = new Map<number, number[]>();
   for (let k = 0; k < n && nKept < maxDet; k++) {
-    const i = order[k]!;
+    const i = heap.pop();
     const cls = agnostic ? 0 : classes[i]!;
     let group = keptByClass.get(cls);
     let suppressed = false;

@@ -48,7 +48,7 @@ export function finalizeDetections(
   }
   const keep = candidates.needsNms
     ? nms(boxes, scores, classes, { ...options, conf, maxDet })
-    : sortByScore(scores, conf).subarray(0, maxDet);
+    : sortByScore(scores, conf, maxDet);
 
   const selected = new Float32Array(keep.length * 4);
   for (let k = 0; k < keep.length; k++) selected.set(boxes.subarray(keep[k]! * 4, keep[k]! * 4 + 4), k * 4);

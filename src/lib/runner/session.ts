@@ -21,6 +21,13 @@ export interface SessionOptions {
   interOpNumThreads?: number;
   executionMode?: 'sequential' | 'parallel';
   graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
+  /**
+   * Let onnxruntime's intra-op threads busy-wait between operators (its default). Spinning
+   * lowers latency on an idle machine, but burns the CPU that sharp needs to prepare the next
+   * images while inference runs; the pipeline overlaps better with it off (measured on 2 cores:
+   * pipeline/bare throughput 0.54 with spinning, about 0.85 without). Default false.
+   */
+  allowSpinning?: boolean;
   logger?: Logger;
   /** Model file, named in errors. */
   file?: string;
@@ -77,6 +84,10 @@ export async function createSession(
   };
   if (options.intraOpNumThreads !== undefined) base.intraOpNumThreads = options.intraOpNumThreads;
   if (options.interOpNumThreads !== undefined) base.interOpNumThreads = options.interOpNumThreads;
+  if (!options.allowSpinning) {
+    // Session config entry "session.intra_op.allow_spinning" (onnxruntime_session_options_config_keys.h).
+    base.extra = { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } };
+  }
 
   const chain = providerChain(device, options.deviceId ?? 0);
   let session: ort.InferenceSession | undefined;

@@ -117,8 +117,8 @@ export const detr: Decoder<'detr'> = {
               labels[q] = best;
             }
           }
-          const order = sortByScore(scores, ctx.conf);
-          const k = Math.min(order.length, ctx.maxDet);
+          const order = sortByScore(scores, ctx.conf, ctx.maxDet);
+          const k = order.length;
           const buf = new CandidateBuffer(Math.max(k, 1));
           for (let j = 0; j < k; j++) {
             const i = order[j]!;
