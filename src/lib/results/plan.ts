@@ -1,0 +1,230 @@
+/**
+ * The re-benchmark plan: which model × dataset pairs need a (re-)run, because their cache key
+ * differs from the stored result's `run.cacheKey` (a new model or dataset, new weights or
+ * annotations, a new runner or evaluator version, changed preprocessing), or because `force` says
+ * so. The scheduled benchmark workflow turns the plan into a GitHub Actions matrix, so CI cost
+ * grows with what changed, not with the size of the board.
+ */
+import { EVALUATOR_VERSION } from '../eval/params.ts';
+import { resolveWeights } from '../fetch/weights.ts';
+import { loadAllManifests } from '../manifest/discover.ts';
+import type { LoadedDataset, LoadedModel } from '../manifest/load.ts';
+import { buildClassMap } from '../runner/class-map.ts';
+import type { Metrics } from '../schema/metrics.ts';
+import { isUserError, UserError } from '../util/errors.ts';
+import { computeCacheKey, FULL_RUN } from './cache-key.ts';
+import { type DatasetInputs, readDatasetInputs } from './dataset-inputs.ts';
+import { shardCountFor } from './shards.ts';
+import { readResultIfExists, resultPath, resultRelativePath } from './store.ts';
+
+/** Datasets with more images than this are split into shards, one job each. */
+export const DEFAULT_MAX_IMAGES_PER_SHARD = 2500;
+
+export interface PlanOptions {
+  readonly repoRoot: string;
+  /** Only this model (a hidden model is planned when named here). */
+  readonly model?: string | undefined;
+  /** Only this dataset. */
+  readonly dataset?: string | undefined;
+  /** Re-run every selected pair, whatever its cache key. */
+  readonly force?: boolean | undefined;
+  readonly cacheDir?: string | undefined;
+  readonly maxImagesPerShard?: number | undefined;
+}
+
+/** new: no stored result; stale: the key changed; forced: --force; fresh: nothing to do. */
+export type PairStatus = 'new' | 'stale' | 'forced' | 'fresh';
+
+export interface PlannedPair {
+  readonly model: string;
+  readonly dataset: string;
+  readonly status: PairStatus;
+  /** Why the pair needs a run (or "up to date"). */
+  readonly reason: string;
+  readonly cacheKey: string;
+  readonly storedCacheKey: string | null;
+  /** results/<dataset>/<model>.json */
+  readonly result: string;
+  readonly images: number;
+  /** Jobs the run is split into (1: not sharded). */
+  readonly shards: number;
+}
+
+export interface SkippedPair {
+  readonly model: string;
+  readonly dataset: string | null;
+  readonly reason: string;
+}
+
+export interface Plan {
+  /** Every selected, runnable pair, fresh ones included; sorted by dataset, then model. */
+  readonly pairs: readonly PlannedPair[];
+  readonly skipped: readonly SkippedPair[];
+}
+
+/** One job of the benchmark matrix; `shard` ("i/n") only when the pair is split. */
+export interface MatrixEntry {
+  readonly model: string;
+  readonly dataset: string;
+  readonly shard?: string;
+}
+
+export async function planBenchmarks(options: PlanOptions): Promise<Plan> {
+  const { repoRoot } = options;
+  const { models, datasets, errors } = await loadAllManifests(undefined, { repoRoot, checkFiles: false });
+  if (errors.length > 0) {
+    throw new UserError(
+      `cannot plan: ${errors.length} manifest${errors.length === 1 ? '' : 's'} failed validation (run \`podium validate\`):\n` +
+        errors.map((e) => `  - ${e.message.replace(/\n/g, '\n    ')}`).join('\n'),
+    );
+  }
+  const selectedModels = select(models, options.model, 'model');
+  const selectedDatasets = select(datasets, options.dataset, 'dataset');
+  const maxPerShard = options.maxImagesPerShard ?? DEFAULT_MAX_IMAGES_PER_SHARD;
+
+  const skipped: SkippedPair[] = [];
+  const runnable: LoadedModel[] = [];
+  for (const m of selectedModels) {
+    if (m.manifest.hidden && options.model === undefined)
+      skipped.push({
+        model: m.manifest.id,
+        dataset: null,
+        reason: 'hidden (name it with --model to run it)',
+      });
+    else runnable.push(m);
+  }
+
+  const weights = new Map<string, string>();
+  for (const m of runnable) weights.set(m.manifest.id, await weightsSha256(m, options.cacheDir));
+
+  const pairs: PlannedPair[] = [];
+  for (const d of selectedDatasets) {
+    const inputs =
+      runnable.length > 0 ? await readDatasetInputs(d, { cacheDir: options.cacheDir }) : undefined;
+    if (!inputs) continue;
+    for (const m of runnable) {
+      const problem = incompatibility(m, d, inputs);
+      if (problem) {
+        skipped.push({ model: m.manifest.id, dataset: d.manifest.id, reason: problem });
+        continue;
+      }
+      pairs.push(
+        await planPair(m, d, inputs, weights.get(m.manifest.id)!, {
+          repoRoot,
+          force: options.force === true,
+          shards: shardCountFor(inputs.images.length, maxPerShard),
+        }),
+      );
+    }
+  }
+  pairs.sort((a, b) => compare(a.dataset, b.dataset) || compare(a.model, b.model));
+  return { pairs, skipped };
+}
+
+/**
+ * The GitHub Actions matrix of the pairs to run: `{"include": [{model, dataset}, …]}`, a pair
+ * split into n shards appearing n times with `shard: "i/n"`.
+ */
+export function toMatrix(plan: Plan): { include: MatrixEntry[] } {
+  const include: MatrixEntry[] = [];
+  for (const p of plan.pairs) {
+    if (p.status === 'fresh') continue;
+    if (p.shards === 1) include.push({ model: p.model, dataset: p.dataset });
+    else
+      for (let i = 1; i <= p.shards; i++)
+        include.push({ model: p.model, dataset: p.dataset, shard: `${i}/${p.shards}` });
+  }
+  return { include };
+}
+
+function select<T extends LoadedModel | LoadedDataset>(
+  all: readonly T[],
+  id: string | undefined,
+  kind: 'model' | 'dataset',
+): T[] {
+  if (id === undefined) return [...all];
+  const found = all.filter((x) => x.manifest.id === id);
+  if (found.length === 0) {
+    const folder = kind === 'model' ? 'models' : 'datasets';
+    throw new UserError(`--${kind}: no ${kind} "${id}" (expected ${folder}/${id}/${kind}.yaml)`);
+  }
+  return found;
+}
+
+/** The weights' sha256 without downloading: pinned in the manifest, or hashed when local and unpinned. */
+async function weightsSha256(model: LoadedModel, cacheDir: string | undefined): Promise<string> {
+  const w = model.manifest.weights;
+  if (w.sha256 !== undefined) return w.sha256;
+  return (await resolveWeights(model, { cacheDir })).sha256;
+}
+
+/** Why the model cannot run on this dataset (its classes have no category there), or undefined. */
+function incompatibility(
+  model: LoadedModel,
+  dataset: LoadedDataset,
+  inputs: DatasetInputs,
+): string | undefined {
+  try {
+    buildClassMap(model.manifest.classes, inputs.gt.categories, { file: inputs.label });
+    return undefined;
+  } catch (err) {
+    if (!isUserError(err)) throw err;
+    return `classes do not match ${dataset.manifest.id}'s categories: ${err.message}`;
+  }
+}
+
+async function planPair(
+  model: LoadedModel,
+  dataset: LoadedDataset,
+  inputs: DatasetInputs,
+  weights: string,
+  ctx: { repoRoot: string; force: boolean; shards: number },
+): Promise<PlannedPair> {
+  const modelId = model.manifest.id;
+  const datasetId = dataset.manifest.id;
+  const cacheKey = computeCacheKey({
+    weightsSha256: weights,
+    annotationsSha256: inputs.annotationsSha256,
+    images: inputs.images,
+    model: model.manifest,
+    inference: FULL_RUN,
+  });
+  const result = resultRelativePath(datasetId, modelId);
+  const stored = await readResultIfExists(resultPath(ctx.repoRoot, datasetId, modelId), result);
+  const storedCacheKey = stored?.run?.cacheKey ?? null;
+  const base = {
+    model: modelId,
+    dataset: datasetId,
+    cacheKey,
+    storedCacheKey,
+    result,
+    images: inputs.images.length,
+    shards: ctx.shards,
+  };
+  if (!stored) return { ...base, status: ctx.force ? 'forced' : 'new', reason: 'no stored result' };
+  const changes = staleReasons(stored, cacheKey, weights, inputs.annotationsSha256);
+  if (ctx.force)
+    return { ...base, status: 'forced', reason: changes.length ? `forced; ${changes.join('; ')}` : 'forced' };
+  return changes.length > 0
+    ? { ...base, status: 'stale', reason: changes.join('; ') }
+    : { ...base, status: 'fresh', reason: 'up to date' };
+}
+
+/** What differs between the stored result and now; empty when the cache keys are equal. */
+function staleReasons(stored: Metrics, cacheKey: string, weights: string, annotations: string): string[] {
+  const run = stored.run;
+  if (!run) return ['the stored result has no run record'];
+  const specific: string[] = [];
+  if (stored.model?.weightsSha256 && stored.model.weightsSha256 !== weights) specific.push('new weights');
+  if (stored.dataset.annotationsSha256 !== annotations) specific.push('new annotations');
+  if (stored.evaluator.version !== EVALUATOR_VERSION)
+    specific.push(`evaluator ${stored.evaluator.version} → ${EVALUATOR_VERSION}`);
+  // A limited run's key includes its limit, so it never equals a full run's.
+  if (run.limit !== null) return [`the stored result is a run limited to ${run.limit} images`, ...specific];
+  if (run.cacheKey === cacheKey) return [];
+  return specific.length > 0 ? specific : ['runner version, image list or inference parameters changed'];
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
