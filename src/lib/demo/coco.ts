@@ -4,6 +4,9 @@
  */
 import { SHAPE_CLASSES } from './shape-classes.ts';
 
+/** Images in the demo dataset unless a count is given. */
+export const DEFAULT_IMAGE_COUNT = 300;
+
 export interface CocoImage {
   id: number;
   file_name: string;

@@ -13,6 +13,7 @@ import {
   type CocoAnnotation,
   type CocoDataset,
   type CocoImage,
+  DEFAULT_IMAGE_COUNT,
   imageFileName,
   shapesCategories,
 } from './coco.ts';
@@ -21,7 +22,6 @@ import { renderScene, type SceneAnnotation } from './scene.ts';
 
 /** Changing the seed (or the generator) changes every image: re-pin datasets/shapes/dataset.yaml. */
 export const DATASET_SEED = 'podium-shapes-v1';
-export const DEFAULT_IMAGE_COUNT = 300;
 export const JPEG_QUALITY = 88;
 
 export interface GenerateOptions {
@@ -48,8 +48,10 @@ export async function generateShapes(options: GenerateOptions = {}): Promise<Coc
   const images: CocoImage[] = [];
   const annotations: CocoAnnotation[] = [];
   const pending = new Set<Promise<void>>();
+  // The first failed write; kept so that no rejection goes unhandled while others are in flight.
+  let failure: { error: unknown } | undefined;
   let done = 0;
-  for (let imageId = 1; imageId <= count; imageId++) {
+  for (let imageId = 1; imageId <= count && !failure; imageId++) {
     const scene = renderScene(hashSeed(DATASET_SEED, imageId));
     const file_name = imageFileName(imageId);
     images.push({ id: imageId, file_name, width: scene.width, height: scene.height });
@@ -57,10 +59,13 @@ export async function generateShapes(options: GenerateOptions = {}): Promise<Coc
     if (imagesDir && (options.writeImage?.(imageId) ?? true)) {
       const job = encodeJpeg(scene.rgb, scene.width, scene.height)
         .then((jpeg) => writeFileAtomic(join(imagesDir, file_name), jpeg))
-        .then(() => {
-          pending.delete(job);
-          options.onProgress?.(++done, count);
-        });
+        .then(
+          () => options.onProgress?.(++done, count),
+          (error: unknown) => {
+            failure ??= { error };
+          },
+        )
+        .finally(() => pending.delete(job));
       pending.add(job);
       // Bound memory: a few images in flight are enough to keep the encoder threads busy.
       if (pending.size >= 4) await Promise.race(pending);
@@ -69,6 +74,7 @@ export async function generateShapes(options: GenerateOptions = {}): Promise<Coc
     }
   }
   await Promise.all(pending);
+  if (failure) throw failure.error;
   return {
     info: {
       description: 'Podium demo: synthetic coloured shapes on textured backgrounds',

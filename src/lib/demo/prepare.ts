@@ -14,7 +14,7 @@ import { sha256Bytes } from '../fetch/hash.ts';
 import { loadDatasetManifest, loadModelManifest } from '../manifest/load.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import { UserError } from '../util/errors.ts';
-import type { CocoDataset } from './coco.ts';
+import { type CocoDataset, DEFAULT_IMAGE_COUNT } from './coco.ts';
 import {
   ANNOTATIONS_FILE,
   DATASET_ID,
@@ -24,8 +24,6 @@ import {
   WEIGHTS_FILE,
 } from './manifests.ts';
 import { DEMO_MODELS, type DemoModel } from './models/catalog.ts';
-
-export const DEFAULT_DEMO_IMAGES = 300;
 
 export interface PrepareDemoOptions {
   /** Repository root, or any folder to build a self-contained demo in (tests). */
@@ -119,7 +117,7 @@ async function prepareDataset(
     return { manifest: manifestFile, annotations: annotationsFile, imagesDir, images: count };
   }
 
-  const count = options.images ?? DEFAULT_DEMO_IMAGES;
+  const count = options.images ?? DEFAULT_IMAGE_COUNT;
   log(`${DATASET_ID}: generating ${count} images and annotations`);
   const t0 = performance.now();
   const text = await generate(count, imagesDir, () => true, options.update ? undefined : pinned, shown);
