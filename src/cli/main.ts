@@ -13,6 +13,10 @@ const commands: Record<
     load: () => import('./commands/eval.ts'),
   },
   validate: { summary: 'check model and dataset manifests', load: () => import('./commands/validate.ts') },
+  plan: {
+    summary: 'list model × dataset pairs whose results are out of date',
+    load: () => import('./commands/plan.ts'),
+  },
 };
 
 function usage(): string {
