@@ -17,6 +17,10 @@ const commands: Record<
     summary: 'list model × dataset pairs whose results are out of date',
     load: () => import('./commands/plan.ts'),
   },
+  'merge-shards': {
+    summary: 'join the partial predictions of sharded runs, checking every image is covered once',
+    load: () => import('./commands/merge-shards.ts'),
+  },
 };
 
 function usage(): string {

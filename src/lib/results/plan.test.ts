@@ -193,7 +193,7 @@ describe('podium plan (CLI)', () => {
   it('prints the matrix with --json and a table otherwise', async () => {
     const { root } = await board();
     const cli = (args: string[]) =>
-      execa('npx', ['node', join(REPO, 'src/cli/main.ts'), 'plan', '--root', root, ...args], {
+      execa(process.execPath, [join(REPO, 'src/cli/main.ts'), 'plan', '--root', root, ...args], {
         reject: false,
       });
     const json = await cli(['--json']);

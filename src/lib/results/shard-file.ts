@@ -20,7 +20,7 @@ import { readFile } from 'node:fs/promises';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { z } from 'zod';
 import { parseJsonText } from '../eval/load.ts';
-import { Sha256, Slug } from '../schema/common.ts';
+import { formatBytes, Sha256, Slug } from '../schema/common.ts';
 import { parseOrThrow } from '../schema/format-error.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import { UserError } from '../util/errors.ts';
@@ -64,7 +64,7 @@ export async function writeJsonMaybeGzip(file: string, value: unknown): Promise<
 }
 
 /** Reads JSON, gunzipping when the bytes start with gzip's magic number; errors name the file. */
-export async function readJsonMaybeGzip(file: string): Promise<unknown> {
+export async function readJsonMaybeGzip(file: string, maxBytes = MAX_PREDICTIONS_BYTES): Promise<unknown> {
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
@@ -74,18 +74,18 @@ export async function readJsonMaybeGzip(file: string): Promise<unknown> {
   }
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
     try {
-      bytes = gunzipSync(bytes, { maxOutputLength: MAX_PREDICTIONS_BYTES });
+      bytes = gunzipSync(bytes, { maxOutputLength: maxBytes });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       throw new UserError(
         code === 'ERR_BUFFER_TOO_LARGE'
-          ? `decompresses to more than ${MAX_PREDICTIONS_BYTES / 1024 ** 2} MiB`
+          ? `decompresses to more than ${formatBytes(maxBytes)}`
           : `not a valid gzip file (${(err as Error).message})`,
         { file },
       );
     }
-  } else if (bytes.length > MAX_PREDICTIONS_BYTES) {
-    throw new UserError(`larger than ${MAX_PREDICTIONS_BYTES / 1024 ** 2} MiB`, { file });
+  } else if (bytes.length > maxBytes) {
+    throw new UserError(`larger than ${formatBytes(maxBytes)}`, { file });
   }
   return parseJsonText(bytes.toString('utf8'), file);
 }
@@ -104,8 +104,11 @@ export async function writeShardPredictions(file: string, predictions: ShardPred
 }
 
 /** Reads and checks the envelope of a shard file (not yet the detections: see mergeShards). */
-export async function readShardPredictions(file: string): Promise<ShardPredictions> {
-  const value = await readJsonMaybeGzip(file);
+export async function readShardPredictions(
+  file: string,
+  options: { maxBytes?: number } = {},
+): Promise<ShardPredictions> {
+  const value = await readJsonMaybeGzip(file, options.maxBytes);
   if (Array.isArray(value)) {
     throw new UserError(
       'this is a bare COCO results list; merge-shards needs the shard files `podium run --shard i/n` writes ' +
