@@ -160,6 +160,20 @@ export const ModelManifest = z
     name: text(100).describe('Display name, e.g. "YOLOv8n".'),
     /** Decoder family; picks how raw outputs become boxes. */
     family: z.enum(FAMILIES).describe('Output decoder family (the runner has one decoder per family).'),
+    /** Decoder options: how to read the outputs within the family. */
+    decoder: z
+      .strictObject({
+        /**
+         * DETR logits: 'sigmoid' (RT-DETR, D-FINE, DEIM, RF-DETR; the default) or 'softmax' with a
+         * trailing no-object class (the original DETR).
+         */
+        activation: z
+          .enum(['sigmoid', 'softmax'])
+          .optional()
+          .describe("DETR logits: 'sigmoid' (default) or 'softmax' with a trailing no-object class."),
+      })
+      .optional()
+      .describe('Decoder options within the family.'),
     /** Short description (plain text, shown escaped). */
     description: text(2000).optional().describe('Short plain-text description.'),
     /** The ONNX weights. */

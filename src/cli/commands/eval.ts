@@ -1,0 +1,100 @@
+import { statSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { buildMetrics } from '../../lib/eval/build-metrics.ts';
+import { evaluateCoco } from '../../lib/eval/evaluate.ts';
+import { detectionsFromJson, gtFromJson, readJsonFile } from '../../lib/eval/load.ts';
+import { formatSummary } from '../../lib/eval/summarize.ts';
+import type { Metrics } from '../../lib/schema/metrics.ts';
+import { writeJsonAtomic } from '../../lib/util/atomic-write.ts';
+import { UserError } from '../../lib/util/errors.ts';
+import { createStages } from '../../lib/util/stages.ts';
+
+const HELP = `Usage: podium eval --gt <instances.json> --dt <results.json> [--out metrics.json]
+
+Evaluates COCO-format detections against COCO ground truth with pycocotools' exact semantics
+(COCOeval, bbox), prints its 12-line summary and a per-class table, and writes Podium's metric JSON.
+
+Options:
+  --gt FILE        COCO instances ground truth (images, annotations, categories)
+  --dt FILE        COCO results list [{image_id, category_id, bbox, score}, ...]
+  --out FILE       write the metric JSON here (atomically)
+  --quiet          print nothing but errors
+  --timings        print the time of each stage and the peak memory
+  --resamples N    bootstrap resamples for the AP interval (default 200)`;
+
+function fmt(v: number): string {
+  return v < 0 ? '    -' : v.toFixed(3);
+}
+
+export function formatPerClassTable(perClass: Metrics['perClass']): string {
+  const nameWidth = Math.max(5, ...perClass.map((c) => c.name.length));
+  const head = `${'id'.padStart(5)}  ${'class'.padEnd(nameWidth)}  ${'gt'.padStart(6)}     AP   AP50   AP75    APs    APm    APl  AR100`;
+  const rows = perClass.map(
+    (c) =>
+      `${String(c.id).padStart(5)}  ${c.name.padEnd(nameWidth)}  ${String(c.gt).padStart(6)}  ${[c.AP, c.AP50, c.AP75, c.APs, c.APm, c.APl, c.AR100].map((v) => fmt(v).padStart(5)).join('  ')}`,
+  );
+  return [head, ...rows].join('\n');
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      gt: { type: 'string' },
+      dt: { type: 'string' },
+      out: { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+      timings: { type: 'boolean', default: false },
+      resamples: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (!values.gt || !values.dt) throw new UserError(`both --gt and --dt are required\n\n${HELP}`);
+  const resamples = values.resamples === undefined ? undefined : Number(values.resamples);
+  if (resamples !== undefined && !(Number.isInteger(resamples) && resamples >= 1)) {
+    throw new UserError(`--resamples: expected a positive integer, got "${values.resamples}"`);
+  }
+  const big =
+    [values.gt, values.dt].reduce((s, f) => s + (statSync(f, { throwIfNoEntry: false })?.size ?? 0), 0) > 8e6;
+  const stages = createStages(6, process.stderr, !values.quiet && big && process.stderr.isTTY === true);
+
+  stages.next('reading ground truth');
+  const gtFile = await readJsonFile(values.gt);
+  const gt = gtFromJson(gtFile.value, values.gt, gtFile.sha256);
+  stages.next('reading detections');
+  const dtFile = await readJsonFile(values.dt);
+  const dt = detectionsFromJson(dtFile.value, values.dt, dtFile.sha256, gt);
+  stages.next('matching and accumulating');
+  const evaluation = evaluateCoco(gt, dt);
+  stages.next('extended analysis');
+  const metrics = buildMetrics(evaluation, resamples === undefined ? {} : { bootstrapResamples: resamples });
+  if (values.out) {
+    stages.next('writing metric JSON');
+    await writeJsonAtomic(values.out, metrics);
+  }
+  const timings = stages.done();
+
+  if (!values.quiet) {
+    console.log(formatSummary(metrics.coco));
+    console.log('');
+    console.log(formatPerClassTable(metrics.perClass));
+    const u = metrics.uncertainty;
+    console.log('');
+    console.log(
+      `AP ${metrics.coco.AP.toFixed(3)} (95% bootstrap interval ${u.AP.lo.toFixed(3)}–${u.AP.hi.toFixed(3)}), ` +
+        `F1-optimal confidence ${metrics.optimal.confidence.toFixed(3)}: P ${metrics.optimal.precision.toFixed(3)} ` +
+        `R ${metrics.optimal.recall.toFixed(3)} F1 ${metrics.optimal.f1.toFixed(3)}`,
+    );
+    if (values.out) console.log(`wrote ${values.out}`);
+  }
+  if (values.timings) {
+    for (const [label, s] of timings) console.error(`${label.padEnd(28)} ${s.toFixed(3)} s`);
+    console.error(`${'peak RSS'.padEnd(28)} ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+  }
+  return 0;
+}

@@ -1,0 +1,205 @@
+import { relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import cliProgress from 'cli-progress';
+import { type PairReport, runBoard } from '../../lib/benchmark/run-board.ts';
+import { runPair } from '../../lib/benchmark/run-pair.ts';
+import { loadAllManifests } from '../../lib/manifest/discover.ts';
+import { findDataset, findModel } from '../../lib/manifest/load.ts';
+import { parseShard } from '../../lib/results/shards.ts';
+import type { Logger } from '../../lib/runner/logger.ts';
+import type { Device } from '../../lib/runner/session.ts';
+import { UserError } from '../../lib/util/errors.ts';
+
+const HELP = `Usage: podium run --model <id> --dataset <id> [options]
+       podium run --all [options]
+
+Benchmarks models on datasets with ONNX Runtime under the board's fixed settings and writes
+results/<dataset>/<model>.json (metric JSON, with the previous run kept in its history).
+Pairs whose cache key is unchanged are skipped; predictions are cached, so re-evaluation needs no
+re-inference, and a run killed half-way resumes where it stopped.
+
+Options:
+  --model ID         model id (models/<id>/model.yaml)
+  --dataset ID       dataset id (datasets/<id>/dataset.yaml)
+  --all              every model × dataset whose classes match (--model / --dataset narrow it)
+  --device D         cpu (default), cuda or tensorrt (falls back to cpu with a warning)
+  --limit N          only the first N images by id: a smoke run, kept out of results/ (needs --out-dir)
+  --shard I/N        predict shard I of N only and write partial predictions to --out (see merge-shards)
+  --out FILE         where to write (one pair)
+  --out-dir DIR      write <DIR>/<dataset>/<model>.json instead of results/
+  --force            re-run even when the stored result is up to date, and re-infer
+  --batch N          images per session.run (default 1)
+  --threads N        onnxruntime intra-op threads (default: one per core)
+  --cache-dir DIR    download and prediction cache (default .podium/cache, or PODIUM_CACHE_DIR)
+  --root DIR         repository root (default: current directory)`;
+
+function positiveInt(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UserError(`--${name}: expected a positive integer, got "${value}"`);
+  return n;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      model: { type: 'string' },
+      dataset: { type: 'string' },
+      all: { type: 'boolean', default: false },
+      device: { type: 'string', default: 'cpu' },
+      limit: { type: 'string' },
+      shard: { type: 'string' },
+      out: { type: 'string' },
+      'out-dir': { type: 'string' },
+      force: { type: 'boolean', default: false },
+      batch: { type: 'string' },
+      threads: { type: 'string' },
+      'cache-dir': { type: 'string' },
+      root: { type: 'string', default: '.' },
+      quiet: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const device = values.device as Device;
+  if (!['cpu', 'cuda', 'tensorrt'].includes(device)) {
+    throw new UserError(`--device: expected cpu, cuda or tensorrt, got "${values.device}"`);
+  }
+  const limit = positiveInt('limit', values.limit) ?? null;
+  const shard = values.shard === undefined ? null : parseShard(values.shard);
+  if (limit !== null && !values.out && !values['out-dir']) {
+    throw new UserError(
+      '--limit makes a smoke run, which is not comparable with full runs: give --out-dir (or --out) for it',
+    );
+  }
+  if (shard !== null && (!values.out || values.all))
+    throw new UserError('--shard needs one --model, one --dataset and --out FILE');
+  const repoRoot = resolve(values.root);
+  const common = {
+    device,
+    limit,
+    shard,
+    force: values.force,
+    ...(values['cache-dir'] === undefined ? {} : { cacheDir: values['cache-dir'] }),
+    ...(values.batch === undefined ? {} : { batch: positiveInt('batch', values.batch)! }),
+    ...(values.threads === undefined ? {} : { threads: positiveInt('threads', values.threads)! }),
+  };
+  const bar = progressBar(!values.quiet && process.stderr.isTTY === true);
+  const logger: Logger = {
+    warn: (m) => bar.log(`warning: ${m}`),
+    info: (m) => (values.quiet ? undefined : bar.log(m)),
+  };
+
+  if (!values.all) {
+    if (!values.model || !values.dataset)
+      throw new UserError(`give --model and --dataset, or --all\n\n${HELP}`);
+    const model = await findModel(values.model, { repoRoot });
+    const dataset = await findDataset(values.dataset, { repoRoot });
+    bar.start(`${model.manifest.id} × ${dataset.manifest.id}`);
+    try {
+      const outcome = await runPair({
+        ...common,
+        model,
+        dataset,
+        logger,
+        onProgress: bar.update,
+        ...(values.out
+          ? { out: values.out }
+          : values['out-dir']
+            ? { out: `${values['out-dir']}/${dataset.manifest.id}/${model.manifest.id}.json` }
+            : {}),
+      });
+      bar.stop();
+      if (!values.quiet) console.log(describe({ pair: { model, dataset }, outcome }));
+      return 0;
+    } finally {
+      bar.stop();
+    }
+  }
+
+  const loaded = await loadAllManifests(undefined, { repoRoot });
+  if (loaded.errors.length > 0)
+    throw new UserError(`invalid manifests:\n${loaded.errors.map((e) => `  ${e.message}`).join('\n')}`);
+  const models = loaded.models.filter((m) => !values.model || m.manifest.id === values.model);
+  const datasets = loaded.datasets.filter((d) => !values.dataset || d.manifest.id === values.dataset);
+  if (models.length === 0 || datasets.length === 0) throw new UserError('no model × dataset pair matches');
+  const reports = await runBoard({
+    ...common,
+    models,
+    datasets,
+    logger,
+    ...(values['out-dir'] === undefined ? {} : { outDir: values['out-dir'] }),
+    onProgress: bar.update,
+    onPairStart: (p, i, n) => bar.start(`[${i + 1}/${n}] ${p.model.manifest.id} × ${p.dataset.manifest.id}`),
+    onPairEnd: (r) => {
+      bar.stop();
+      if (!values.quiet || 'error' in r) console.log(describe(r));
+    },
+  });
+  const failed = reports.filter((r) => 'error' in r);
+  const ran = reports.filter((r) => 'outcome' in r);
+  if (!values.quiet)
+    console.log(
+      `\n${ran.length} pair(s) up to date or benchmarked, ${reports.length - ran.length - failed.length} skipped, ${failed.length} failed`,
+    );
+  return failed.length === 0 ? 0 : failed.every((r) => 'error' in r && r.error instanceof UserError) ? 2 : 1;
+}
+
+function describe(r: PairReport): string {
+  const name = `${r.pair.model.manifest.id} × ${r.pair.dataset.manifest.id}`;
+  if ('skipped' in r) return `- ${name}: skipped, ${r.skipped}`;
+  if ('error' in r)
+    return `✗ ${name}: ${r.error instanceof UserError ? r.error.message : (r.error.stack ?? r.error.message)}`;
+  const o = r.outcome;
+  const file = relative(process.cwd(), o.file) || o.file;
+  if (o.status === 'shard') return `✓ ${name}: shard predictions written to ${file}`;
+  const m = o.metrics;
+  const what = { fresh: 'up to date', evaluated: 'evaluated from cached predictions', ran: 'benchmarked' }[
+    o.status
+  ];
+  const speed = m?.speed ? `, ${m.speed.inferenceMs.p50.toFixed(1)} ms/img inference (p50)` : '';
+  const failures = o.failures > 0 ? `, ${o.failures} image(s) failed to decode` : '';
+  return `✓ ${name}: ${what}: AP ${m?.coco.AP.toFixed(3)} AP50 ${m?.coco.AP50.toFixed(3)}${speed}${failures} → ${file}`;
+}
+
+/** One cli-progress bar per pair on a TTY; elsewhere, nothing but the final lines. */
+function progressBar(enabled: boolean) {
+  let bar: cliProgress.SingleBar | undefined;
+  let label = '';
+  return {
+    start(l: string) {
+      label = l;
+      if (!enabled) return;
+      bar = new cliProgress.SingleBar(
+        {
+          stream: process.stderr,
+          hideCursor: true,
+          clearOnComplete: true,
+          etaBuffer: 50,
+          format: `${label} [{bar}] {value}/{total} images | ETA {eta_formatted}`,
+        },
+        cliProgress.Presets.shades_classic,
+      );
+      bar.start(1, 0);
+    },
+    update(done: number, total: number) {
+      if (!bar) return;
+      bar.setTotal(total);
+      bar.update(done);
+    },
+    stop() {
+      bar?.stop();
+      bar = undefined;
+    },
+    log(message: string) {
+      if (bar) process.stderr.write(`\r\x1b[K${message}\n`);
+      else process.stderr.write(`${message}\n`);
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import { type PreparedDataset, prepareDataset } from '../dataset/prepare.ts';
+import { cacheRoot } from '../fetch/cache.ts';
+import type { LoadedDataset, LoadedModel } from '../manifest/load.ts';
+import { buildClassMap } from '../runner/class-map.ts';
+import { isUserError } from '../util/errors.ts';
+import { type RunPairOptions, type RunPairOutcome, runPair } from './run-pair.ts';
+
+export interface BoardPair {
+  readonly model: LoadedModel;
+  readonly dataset: LoadedDataset;
+}
+
+export type PairReport =
+  | { readonly pair: BoardPair; readonly outcome: RunPairOutcome }
+  | { readonly pair: BoardPair; readonly skipped: string }
+  | { readonly pair: BoardPair; readonly error: Error };
+
+export interface RunBoardOptions extends Omit<RunPairOptions, 'model' | 'dataset' | 'prepared' | 'out'> {
+  readonly models: readonly LoadedModel[];
+  readonly datasets: readonly LoadedDataset[];
+  /** Results go to <outDir>/<dataset>/<model>.json instead of the repository's results/. */
+  readonly outDir?: string;
+  readonly onPairStart?: (pair: BoardPair, index: number, total: number) => void;
+  readonly onPairEnd?: (report: PairReport) => void;
+}
+
+/**
+ * Every model × dataset pair, each dataset prepared once. A model whose classes the dataset does
+ * not name is not a pair (a COCO model on a shapes dataset); one failing pair does not stop the
+ * others, and every outcome is reported.
+ */
+export async function runBoard(options: RunBoardOptions): Promise<PairReport[]> {
+  const reports: PairReport[] = [];
+  const pairs: BoardPair[] = [];
+  for (const dataset of options.datasets) for (const model of options.models) pairs.push({ model, dataset });
+  const preparedById = new Map<string, PreparedDataset | Error>();
+  let index = 0;
+  for (const pair of pairs) {
+    const { model, dataset } = pair;
+    let prepared = preparedById.get(dataset.manifest.id);
+    if (prepared === undefined) {
+      try {
+        prepared = await prepareDataset(dataset, { cacheDir: cacheRoot(options.cacheDir) });
+        for (const w of prepared.warnings) options.logger.warn(w);
+      } catch (err) {
+        prepared = err as Error;
+      }
+      preparedById.set(dataset.manifest.id, prepared);
+    }
+    const report = await (async (): Promise<PairReport> => {
+      if (prepared instanceof Error) return { pair, error: prepared };
+      try {
+        buildClassMap(model.manifest.classes, prepared.gt.categories);
+      } catch (err) {
+        if (!isUserError(err)) throw err;
+        return {
+          pair,
+          skipped: `its classes are not the dataset's (${err.message.replace(/^[^:]*: /, '')})`,
+        };
+      }
+      options.onPairStart?.(pair, index, pairs.length);
+      try {
+        const outcome = await runPair({
+          ...options,
+          model,
+          dataset,
+          prepared,
+          ...(options.outDir === undefined
+            ? {}
+            : { out: `${options.outDir}/${dataset.manifest.id}/${model.manifest.id}.json` }),
+        });
+        return { pair, outcome };
+      } catch (err) {
+        return { pair, error: err as Error };
+      }
+    })();
+    index++;
+    reports.push(report);
+    options.onPairEnd?.(report);
+  }
+  return reports;
+}
