@@ -12,6 +12,10 @@ const commands: Record<
     summary: 'evaluate COCO detections against COCO ground truth',
     load: () => import('./commands/eval.ts'),
   },
+  run: {
+    summary: 'benchmark models on datasets and write results/',
+    load: () => import('./commands/run.ts'),
+  },
   validate: { summary: 'check model and dataset manifests', load: () => import('./commands/validate.ts') },
   plan: {
     summary: 'list model × dataset pairs whose results are out of date',
