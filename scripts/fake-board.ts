@@ -298,7 +298,7 @@ function makeMetrics(m: FakeModel, ds: FakeDataset, seed: number, decimals: numb
     matrix[i]![K] = Math.max(0, missed);
     matrix[K]![i] = c.fp;
   });
-  const std = 0.002 + rand() * 0.006;
+  const std = 0.0008 + rand() * 0.003;
   const totalGt = perClass.reduce((a, c) => a + c.gt, 0);
   const gap = 1 - AP50;
   const inf = m.gflops * m.device.msPerGflop * (0.9 + rand() * 0.2) * (ds.offset ? 0.5 : 1);

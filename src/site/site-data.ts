@@ -1,0 +1,123 @@
+import { getCollection } from 'astro:content';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type BoardRow, buildBoard, fallbackInfo, type ModelInfo } from './board.ts';
+import { dataDir } from './data-dir.ts';
+import type { DatasetEntry, ModelEntry } from './entries.ts';
+import type { BoardMetrics } from './read-results.ts';
+import type { ResultSummary } from './summary.ts';
+import { siteUrls } from './urls.ts';
+
+/**
+ * The site's view of the data, assembled once per build from the content collections. Pages
+ * import this module only; everything below it is pure and unit-tested.
+ */
+export interface DatasetInfo {
+  id: string;
+  name: string;
+  split: string | null;
+  manifest: DatasetEntry['manifest'] | null;
+  imagesPath: string | null;
+  images: number;
+  instances: number;
+  categories: { id: number; name: string; gt: number }[];
+}
+
+export interface SiteData {
+  /** Datasets with a board, most entries first: the first is the home page's board. */
+  datasets: DatasetInfo[];
+  datasetById: Map<string, DatasetInfo>;
+  models: Map<string, ModelEntry>;
+  info: Map<string, ModelInfo>;
+  results: Map<string, ResultSummary[]>;
+  boards: Map<string, BoardRow[]>;
+  warnings: string[];
+}
+
+export function modelInfo(e: ModelEntry): ModelInfo {
+  const m = e.manifest;
+  return {
+    id: m.id,
+    name: m.name,
+    family: m.family,
+    license: m.license,
+    params: m.params ?? null,
+    gflops: m.gflops ?? null,
+    hidden: m.hidden,
+    tags: m.tags ?? [],
+  };
+}
+
+let cached: Promise<SiteData> | undefined;
+
+export function siteData(): Promise<SiteData> {
+  cached ??= assemble();
+  return cached;
+}
+
+async function assemble(): Promise<SiteData> {
+  const urls = siteUrls(import.meta.env.BASE_URL);
+  // The loaders validated these shapes (src/site/loaders.ts); the collections carry no zod schema.
+  const models = new Map(
+    (await getCollection('models')).map((e) => [e.id, e.data as unknown as ModelEntry] as const),
+  );
+  const datasetEntries = new Map(
+    (await getCollection('datasets')).map((e) => [e.id, e.data as unknown as DatasetEntry] as const),
+  );
+  const all = (await getCollection('results')).map((e) => e.data as unknown as ResultSummary);
+  const info = new Map([...models].map(([id, e]) => [id, modelInfo(e)] as const));
+  const warnings: string[] = [];
+  const results = new Map<string, ResultSummary[]>();
+  for (const r of all) {
+    if (!models.has(r.model)) {
+      warnings.push(`${r.file}: no models/${r.model}/model.yaml; shown with its id only`);
+      info.set(r.model, fallbackInfo(r.model));
+    }
+    const list = results.get(r.dataset) ?? [];
+    list.push(r);
+    results.set(r.dataset, list);
+  }
+  const boards = new Map<string, BoardRow[]>();
+  for (const [ds, list] of results)
+    boards.set(
+      ds,
+      buildBoard(list, info, (m) => urls.model(ds, m)),
+    );
+  const datasets: DatasetInfo[] = [...results.keys()]
+    .filter((ds) => (boards.get(ds)?.length ?? 0) > 0)
+    .map((ds) => {
+      const entry = datasetEntries.get(ds);
+      const first = results.get(ds)![0]!;
+      if (!entry) warnings.push(`results/${ds}/: no datasets/${ds}/dataset.yaml; shown with its id only`);
+      // GT counts are a property of the dataset, identical in every result; take them from one.
+      return {
+        id: ds,
+        name: entry?.manifest.name ?? ds,
+        split: entry?.manifest.split ?? first.split,
+        manifest: entry?.manifest ?? null,
+        imagesPath: entry?.imagesPath ?? null,
+        images: first.images,
+        instances: first.instances,
+        categories: first.perClass.map((c) => ({ id: c.id, name: c.name, gt: c.gt })),
+      };
+    })
+    .sort(
+      (a, b) => (boards.get(b.id)?.length ?? 0) - (boards.get(a.id)?.length ?? 0) || (a.id < b.id ? -1 : 1),
+    );
+  for (const w of warnings) console.warn(`[podium] ${w}`);
+  return {
+    datasets,
+    datasetById: new Map(datasets.map((d) => [d.id, d])),
+    models,
+    info,
+    results,
+    boards,
+    warnings,
+  };
+}
+
+/** The full metric file behind a summary, for the model page. */
+export async function fullMetrics(summary: ResultSummary): Promise<BoardMetrics> {
+  // Validated against MetricsSchema by the results loader earlier in this build.
+  return JSON.parse(await readFile(join(dataDir(), summary.file), 'utf8')) as BoardMetrics;
+}
