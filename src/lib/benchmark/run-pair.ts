@@ -103,6 +103,13 @@ export async function runPair(options: RunPairOptions): Promise<RunPairOutcome> 
     chosen = allImages.slice(0, limit);
   }
   if (shard !== null) chosen = shardImages(chosen, shard);
+  if ((limit !== null || shard !== null) && options.out === undefined) {
+    throw new UserError(
+      limit !== null
+        ? `refusing to store a run limited to ${limit} images in results/: smoke runs are not comparable with full ones (write it elsewhere)`
+        : 'a shard run writes partial predictions: say where (out)',
+    );
+  }
 
   const weights = await resolveWeights(model, { cacheDir: cache });
   const weightBytes = await readFile(weights.path);

@@ -1,0 +1,96 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { COCO_STAT_NAMES, MetricsSchema } from '../../src/lib/schema/metrics.ts';
+
+const ROOT = join(import.meta.dirname, '../..');
+const CASE = join(ROOT, '../shared/fixtures/coco-parity/mixed');
+const dir = mkdtempSync(join(tmpdir(), 'podium-eval-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function podium(...args: string[]) {
+  const r = spawnSync(process.execPath, [join(ROOT, 'src/cli/main.ts'), ...args], {
+    encoding: 'utf8',
+    cwd: dir,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('podium eval', () => {
+  it("prints pycocotools' summary and a per-class table, and writes valid metric JSON", () => {
+    const out = join(dir, 'metrics.json');
+    const r = podium(
+      'eval',
+      '--gt',
+      join(CASE, 'gt.json'),
+      '--dt',
+      join(CASE, 'dt.json'),
+      '--out',
+      out,
+      '--resamples',
+      '20',
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    const expected = JSON.parse(readFileSync(join(CASE, 'expected.json'), 'utf8')) as { stats: number[] };
+    expect(lines[0]).toBe(
+      ` Average Precision  (AP) @[ IoU=0.50:0.95 | area=   all | maxDets=100 ] = ${expected.stats[0]!.toFixed(3)}`,
+    );
+    expect(lines[6]).toBe(
+      ` Average Recall     (AR) @[ IoU=0.50:0.95 | area=   all | maxDets=  1 ] = ${expected.stats[6]!.toFixed(3)}`,
+    );
+    expect(lines[13]).toMatch(/^\s+id\s+class\s+gt\s+AP\s+AP50/);
+    expect(lines.filter((l) => /^\s+\d+\s+class_\d+\s/.test(l))).toHaveLength(10);
+    const metrics = MetricsSchema.parse(JSON.parse(readFileSync(out, 'utf8')));
+    COCO_STAT_NAMES.forEach((name, i) => expect(metrics.coco[name]).toBeCloseTo(expected.stats[i]!, 12));
+    expect(metrics.model).toBeNull();
+    expect(metrics.uncertainty.resamples).toBe(20);
+  });
+
+  const bad: [string, string, RegExp][] = [
+    ['malformed JSON', '[{"image_id": 1,', /dt\.json: invalid JSON/],
+    ['an empty file', '', /dt\.json: the file is empty/],
+    ['not COCO at all', '{"hello": "world"}', /dt\.json: \(root\): expected a COCO results list/],
+    [
+      'NaN in a box',
+      '[{"image_id": 1, "category_id": 1, "bbox": [1, 2, NaN, 4], "score": 0.5}]',
+      /NaN is not valid JSON .* line 1/,
+    ],
+    [
+      'an image not in the GT',
+      '[{"image_id": 999999, "category_id": 1, "bbox": [1, 2, 3, 4], "score": 0.5}]',
+      /\[0\]\.image_id: image id 999999 is not in the ground truth/,
+    ],
+    [
+      'an unknown category',
+      '[{"image_id": 302, "category_id": 77, "bbox": [1, 2, 3, 4], "score": 0.5}]',
+      /\[0\]\.category_id: category id 77/,
+    ],
+    [
+      'a negative size',
+      '[{"image_id": 302, "category_id": 1, "bbox": [1, 2, 3, -4], "score": 0.5}]',
+      /\[0\]\.bbox\[3\]: negative height/,
+    ],
+  ];
+  for (const [name, text, pattern] of bad) {
+    it(`refuses ${name}: exit 2, the file and entry named, nothing written`, () => {
+      const sub = mkdtempSync(join(dir, 'bad-'));
+      writeFileSync(join(sub, 'dt.json'), text);
+      const out = join(sub, 'metrics.json');
+      const r = podium('eval', '--gt', join(CASE, 'gt.json'), '--dt', join(sub, 'dt.json'), '--out', out);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^podium: error: /);
+      expect(r.stderr).toMatch(pattern);
+      expect(readdirSync(sub)).toEqual(['dt.json']);
+    });
+  }
+
+  it('refuses a missing flag and an unknown option with exit 2', () => {
+    expect(podium('eval', '--gt', join(CASE, 'gt.json')).code).toBe(2);
+    expect(podium('eval', '--bogus').code).toBe(2);
+    expect(podium('nope').code).toBe(2);
+  });
+});
