@@ -1,0 +1,448 @@
+import type { Uncertainty } from '../../schema/metrics.ts';
+import type { CocoEvaluation } from '../evaluate.ts';
+import { IGNORE_SHIFT } from '../match.ts';
+import { EPS } from './interpolate.ts';
+import { iouIndex } from './params-index.ts';
+import { mulberry32 } from './prng.ts';
+
+/**
+ * Bootstrap over images: a resample draws I images with replacement, and image i enters with
+ * weight w[i] = the number of times it was drawn. Matching is per image, so it does not change;
+ * only the accumulation is redone, with each detection and GT counted w[i] times (a detection
+ * drawn w times counts as w consecutive copies in the score order, which gives the same
+ * interpolated precision as w copies would).
+ *
+ * The plan precomputes, per class in pycocotools' merged order, the "events": detections that
+ * are a true positive or ignored at some IoU threshold (area all, maxDets 100), and per class and
+ * threshold the lists of its true-positive and (partly) ignored events. Every other detection is
+ * a false positive at every threshold and only adds its weight to the running count of
+ * detections; detections after a class's last event cannot change its precision and are never
+ * visited. A resample costs one pass over the detections up to each class's last event plus one
+ * pass per threshold over that threshold's events, with no sort.
+ */
+export interface BootstrapPlan {
+  readonly I: number;
+  readonly K: number;
+  readonly T: number;
+  readonly R: number;
+  readonly t50: number;
+  readonly recThrs: Float64Array;
+  /** Image of the detection at each position of the merged order. */
+  readonly ordImg: Int32Array;
+  /** Events of class k are [evStart[k], evStart[k+1]), at positions evPos of the merged order. */
+  readonly evStart: Int32Array;
+  readonly evPos: Int32Array;
+  readonly evImg: Int32Array;
+  /** Per event: ignored at every threshold (never counted). */
+  readonly evIgnoredAll: Uint8Array;
+  /** Events that are true positives at threshold t in class k: tpEv[tpStart[k*T+t] .. tpStart[k*T+t+1]). */
+  readonly tpStart: Int32Array;
+  readonly tpEv: Int32Array;
+  /** Events ignored at threshold t (but not at all thresholds) in class k, likewise. */
+  readonly igStart: Int32Array;
+  readonly igEv: Int32Array;
+  /** Counted GT of class k, per image: [gtStart[k], gtStart[k+1]) of (image, count). */
+  readonly gtStart: Int32Array;
+  readonly gtImg: Int32Array;
+  readonly gtCount: Float64Array;
+  /** Most events of one class. */
+  readonly longest: number;
+  readonly catStart: Int32Array;
+}
+
+export function planBootstrap(evaluation: CocoEvaluation): BootstrapPlan {
+  const { matches, accumulated: acc, gt, params } = evaluation;
+  const I = gt.imageIds.length;
+  const K = gt.categoryIds.length;
+  const T = matches.T;
+  const A = matches.A;
+  const order = acc.order;
+  const E = matches.length;
+  const mask = (1 << T) - 1;
+
+  const ordImg = new Int32Array(E);
+  let nEv = 0;
+  for (let p = 0; p < E; p++) {
+    const e = order[p];
+    ordImg[p] = matches.img[e];
+    if (matches.flags[e * A] !== 0) nEv++;
+  }
+  const evStart = new Int32Array(K + 1);
+  const evPos = new Int32Array(nEv);
+  const evImg = new Int32Array(nEv);
+  const evIgnoredAll = new Uint8Array(nEv);
+  const tpCount = new Int32Array(K * T + 1);
+  const igCount = new Int32Array(K * T + 1);
+  let n = 0;
+  let longest = 0;
+  for (let k = 0; k < K; k++) {
+    evStart[k] = n;
+    for (let p = matches.catStart[k]; p < matches.catStart[k + 1]; p++) {
+      const f = matches.flags[order[p] * A];
+      if (f === 0) continue;
+      evPos[n] = p;
+      evImg[n] = ordImg[p];
+      const ig = (f >>> IGNORE_SHIFT) & mask;
+      evIgnoredAll[n] = ig === mask ? 1 : 0;
+      if (ig !== mask) {
+        for (let t = 0; t < T; t++) {
+          if ((ig & (1 << t)) !== 0) igCount[k * T + t + 1]++;
+          else if ((f & (1 << t)) !== 0) tpCount[k * T + t + 1]++;
+        }
+      }
+      n++;
+    }
+    longest = Math.max(longest, n - evStart[k]);
+  }
+  evStart[K] = n;
+  for (let i = 0; i < K * T; i++) {
+    tpCount[i + 1] += tpCount[i];
+    igCount[i + 1] += igCount[i];
+  }
+  const tpStart = tpCount.slice();
+  const igStart = igCount.slice();
+  const tpEv = new Int32Array(tpStart[K * T]);
+  const igEv = new Int32Array(igStart[K * T]);
+  for (let k = 0; k < K; k++) {
+    for (let v = evStart[k]; v < evStart[k + 1]; v++) {
+      if (evIgnoredAll[v] === 1) continue;
+      const f = matches.flags[order[evPos[v]] * A];
+      const ig = (f >>> IGNORE_SHIFT) & mask;
+      for (let t = 0; t < T; t++) {
+        if ((ig & (1 << t)) !== 0) igEv[igCount[k * T + t]++] = v;
+        else if ((f & (1 << t)) !== 0) tpEv[tpCount[k * T + t]++] = v;
+      }
+    }
+  }
+
+  // Counted GT (not ignored at area all) per class and image.
+  const ga = gt.annotations;
+  const [lo, hi] = params.areaRng[0]!;
+  const perClassImage = new Map<number, number>();
+  for (let g = 0; g < ga.length; g++) {
+    if (ga.crowd[g] === 1 || ga.area[g] < lo || ga.area[g] > hi) continue;
+    const key = ga.cat[g] * I + ga.img[g];
+    perClassImage.set(key, (perClassImage.get(key) ?? 0) + 1);
+  }
+  const keys = Float64Array.from(perClassImage.keys()).sort();
+  const gtStart = new Int32Array(K + 1);
+  const gtImg = new Int32Array(keys.length);
+  const gtCount = new Float64Array(keys.length);
+  keys.forEach((key, i) => {
+    const k = Math.floor(key / I);
+    gtStart[k + 1]++;
+    gtImg[i] = key - k * I;
+    gtCount[i] = perClassImage.get(key)!;
+  });
+  for (let k = 0; k < K; k++) gtStart[k + 1] += gtStart[k];
+
+  return {
+    I,
+    K,
+    T,
+    R: params.recThrs.length,
+    t50: iouIndex(params, 0.5),
+    recThrs: params.recThrs,
+    ordImg,
+    evStart,
+    evPos,
+    evImg,
+    evIgnoredAll,
+    tpStart,
+    tpEv,
+    igStart,
+    igEv,
+    gtStart,
+    gtImg,
+    gtCount,
+    longest,
+    catStart: matches.catStart,
+  };
+}
+
+/** Scratch buffers for a batch of B resamples, reusable across batches. */
+export interface Scratch {
+  readonly B: number;
+  readonly npig: Float64Array;
+  readonly seen: Float64Array;
+  /** Per event of the current class × resample: weighted count of counted detections up to it. */
+  readonly seenAt: Float64Array;
+  readonly tp: Float64Array;
+  readonly ig: Float64Array;
+  /** Per true-positive event of the current class and threshold × resample: cumulative TP and FP. */
+  readonly tpAt: Float64Array;
+  readonly fpAt: Float64Array;
+  /** Per resample: points kept for the current class and threshold. */
+  readonly count: Int32Array;
+  /** Per resample × recall threshold: see fillMinTp. */
+  readonly minTp: Float64Array;
+  readonly sumAll: Float64Array;
+  readonly sum50: Float64Array;
+  readonly defined: Int32Array;
+}
+
+export function makeScratch(plan: BootstrapPlan, B: number): Scratch {
+  const L = Math.max(plan.longest, 1);
+  return {
+    B,
+    npig: new Float64Array(B),
+    seen: new Float64Array(B),
+    seenAt: new Float64Array(L * B),
+    tp: new Float64Array(B),
+    ig: new Float64Array(B),
+    tpAt: new Float64Array(L * B),
+    fpAt: new Float64Array(L * B),
+    count: new Int32Array(B),
+    minTp: new Float64Array(B * plan.R),
+    sumAll: new Float64Array(B),
+    sum50: new Float64Array(B),
+    defined: new Int32Array(B),
+  };
+}
+
+/**
+ * AP (IoU .50:.95) and AP50 (area all, maxDets 100) for B weightings at once; -1 when no counted
+ * GT has a positive weight. W holds the weights image-major (W[i * B + b]), so that every inner
+ * loop runs over contiguous memory. With all weights 1 these are pycocotools' AP and AP50 (up to
+ * the order of the final sums).
+ *
+ * Zero-weight true positives are not skipped: such a point repeats the previous recall with no
+ * higher precision, so it serves no recall threshold and raises no running maximum.
+ */
+export function weightedApBatch(
+  plan: BootstrapPlan,
+  W: Float64Array,
+  scratch: Scratch,
+  outAp: Float64Array,
+  outAp50: Float64Array,
+  outOffset: number,
+): void {
+  const { K, T, R, ordImg, evPos, evImg, evIgnoredAll, tpStart, tpEv, igStart, igEv, recThrs } = plan;
+  const { B, npig, seen, seenAt, tp, ig, tpAt, fpAt, count, minTp, sumAll, sum50, defined } = scratch;
+  sumAll.fill(0);
+  sum50.fill(0);
+  defined.fill(0);
+  for (let k = 0; k < K; k++) {
+    npig.fill(0);
+    for (let p = plan.gtStart[k]; p < plan.gtStart[k + 1]; p++) {
+      const row = plan.gtImg[p] * B;
+      const c = plan.gtCount[p];
+      for (let b = 0; b < B; b++) npig[b] += c * W[row + b];
+    }
+    let any = false;
+    for (let b = 0; b < B; b++) {
+      if (npig[b] > 0) {
+        defined[b]++;
+        any = true;
+      }
+    }
+    if (!any) continue;
+    for (let b = 0; b < B; b++) if (npig[b] > 0) fillMinTp(npig[b], recThrs, minTp, b * R);
+
+    const ev0 = plan.evStart[k];
+    seen.fill(0);
+    let pos = plan.catStart[k];
+    for (let v = ev0; v < plan.evStart[k + 1]; v++) {
+      const stop = evPos[v];
+      while (pos < stop) {
+        const row = ordImg[pos++] * B;
+        for (let b = 0; b < B; b++) seen[b] += W[row + b];
+      }
+      pos++;
+      if (evIgnoredAll[v] === 0) {
+        const row = evImg[v] * B;
+        for (let b = 0; b < B; b++) seen[b] += W[row + b];
+      }
+      seenAt.set(seen, (v - ev0) * B);
+    }
+
+    for (let t = 0; t < T; t++) {
+      const c = k * T + t;
+      tp.fill(0);
+      ig.fill(0);
+      count.fill(0);
+      let q = igStart[c];
+      const qEnd = igStart[c + 1];
+      const n = tpStart[c + 1] - tpStart[c];
+      for (let i = 0; i < n; i++) {
+        const v = tpEv[tpStart[c] + i];
+        while (q < qEnd && igEv[q] < v) {
+          const row = evImg[igEv[q++]] * B;
+          for (let b = 0; b < B; b++) ig[b] += W[row + b];
+        }
+        const row = evImg[v] * B;
+        const s = (v - ev0) * B;
+        for (let b = 0; b < B; b++) {
+          const wb = W[row + b];
+          const x = tp[b] + wb;
+          tp[b] = x;
+          // Written always, kept only with a positive weight: a true positive of weight 0
+          // repeats the previous recall at no higher precision, so it could not matter.
+          const o = count[b] * B + b;
+          tpAt[o] = x;
+          fpAt[o] = seenAt[s + b] - ig[b] - x;
+          count[b] += wb > 0 ? 1 : 0;
+        }
+      }
+      for (let b = 0; b < B; b++) {
+        if (npig[b] === 0 || count[b] === 0) continue;
+        const sum = interpolatedSum(tpAt, fpAt, count[b], B, b, minTp, b * R, R);
+        sumAll[b] += sum;
+        if (t === plan.t50) sum50[b] += sum;
+      }
+    }
+  }
+  for (let b = 0; b < B; b++) {
+    const d = defined[b];
+    outAp[outOffset + b] = d === 0 ? -1 : sumAll[b] / (d * T * R);
+    outAp50[outOffset + b] = d === 0 ? -1 : sum50[b] / (d * R);
+  }
+}
+
+/**
+ * For each recall threshold r, the least count m (weights are integers, so are TP counts) with
+ * m / npig >= recThrs[r] in float64, so that "recall < threshold" becomes "tp < minTp[r]"
+ * without a division per point. Float division is monotone in the numerator, so this is the
+ * same comparison, bit for bit.
+ */
+function fillMinTp(npig: number, recThrs: Float64Array, minTp: Float64Array, offset: number): void {
+  for (let r = 0; r < recThrs.length; r++) {
+    const thr = recThrs[r];
+    let m = Math.ceil(thr * npig);
+    while (m > 0 && (m - 1) / npig >= thr) m--;
+    while (m / npig < thr) m++;
+    minTp[offset + r] = m;
+  }
+}
+
+/**
+ * pycocotools' interpolated precision summed over the R recall thresholds, for resample b of
+ * the n points tpAt[j * B + b], fpAt[j * B + b] (cumulative TP and FP at each true positive), in
+ * one backward pass: point j serves the thresholds whose least TP count lies in
+ * (tp[j-1], tp[j]] (searchsorted side='left' on recall) with the running maximum of precision
+ * tp / (fp + tp + eps) from the right; thresholds above the final recall read 0. A small
+ * function of its own, so that the JIT keeps its state in registers.
+ */
+function interpolatedSum(
+  tpAt: Float64Array,
+  fpAt: Float64Array,
+  n: number,
+  B: number,
+  b: number,
+  minTp: Float64Array,
+  offset: number,
+  R: number,
+): number {
+  let x = tpAt[(n - 1) * B + b];
+  let r = offset + R - 1;
+  while (r >= offset && x < minTp[r]) r--;
+  let running = 0;
+  let sum = 0;
+  for (let j = n - 1; j >= 0; j--) {
+    const pr = x / (fpAt[j * B + b] + x + EPS);
+    if (pr > running) running = pr;
+    const previous = j > 0 ? tpAt[(j - 1) * B + b] : -1;
+    while (r >= offset && previous < minTp[r]) {
+      sum += running;
+      r--;
+    }
+    x = previous;
+  }
+  return sum;
+}
+
+/** AP and AP50 for one weighting of the images (w[i] = multiplicity of image i). */
+export function weightedAp(plan: BootstrapPlan, w: Float64Array): { AP: number; AP50: number } {
+  const ap = new Float64Array(1);
+  const ap50 = new Float64Array(1);
+  weightedApBatch(plan, w, makeScratch(plan, 1), ap, ap50, 0);
+  return { AP: ap[0], AP50: ap50[0] };
+}
+
+export interface BootstrapOptions {
+  /** Number of resamples (default 200). */
+  readonly resamples?: number;
+  /** PRNG seed (default 0). */
+  readonly seed?: number;
+}
+
+interface Interval {
+  mean: number;
+  lo: number;
+  hi: number;
+  std: number;
+}
+
+/** numpy's default percentile (linear interpolation between order statistics), q in [0, 1]. */
+export function quantile(sorted: Float64Array, q: number): number {
+  const h = (sorted.length - 1) * q;
+  const i = Math.floor(h);
+  const j = Math.min(i + 1, sorted.length - 1);
+  return sorted[i] + (h - i) * (sorted[j] - sorted[i]);
+}
+
+/** Mean, 2.5% and 97.5% percentiles and sample standard deviation (n - 1) of the defined values. */
+export function summarizeResamples(values: Float64Array): Interval {
+  const kept = values.filter((v) => v > -1).sort();
+  const n = kept.length;
+  if (n === 0) return { mean: 0, lo: 0, hi: 0, std: 0 };
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += kept[i];
+  mean /= n;
+  let ss = 0;
+  for (let i = 0; i < n; i++) ss += (kept[i] - mean) ** 2;
+  // Clamped: rounding could push the mean a hair past a bound that every value equals.
+  const clamp = (v: number): number => Math.min(kept[n - 1], Math.max(kept[0], v));
+  return {
+    mean: clamp(mean),
+    lo: quantile(kept, 0.025),
+    hi: quantile(kept, 0.975),
+    std: n > 1 ? Math.sqrt(ss / (n - 1)) : 0,
+  };
+}
+
+/** Resamples computed side by side: long enough inner loops, small enough to stay in cache. */
+const BATCH = 25;
+
+/**
+ * Draws I images with replacement into per-image multiplicities, for column b of the
+ * image-major weight matrix W (I rows of B).
+ */
+export function drawWeights(W: Float64Array, I: number, B: number, b: number, random: () => number): void {
+  for (let i = 0; i < I; i++) W[i * B + b] = 0;
+  for (let i = 0; i < I; i++) W[Math.floor(random() * I) * B + b]++;
+}
+
+export function bootstrapAp(evaluation: CocoEvaluation, options: BootstrapOptions = {}): Uncertainty {
+  const resamples = options.resamples ?? 200;
+  const seed = options.seed ?? 0;
+  if (!Number.isInteger(resamples) || resamples < 1) throw new Error('resamples must be a positive integer');
+  const plan = planBootstrap(evaluation);
+  const random = mulberry32(seed);
+  const ap = new Float64Array(resamples);
+  const ap50 = new Float64Array(resamples);
+  const B = Math.min(BATCH, resamples);
+  const scratch = makeScratch(plan, B);
+  const W = new Float64Array(plan.I * B);
+  for (let first = 0; first < resamples; first += B) {
+    // Resample b is always drawn b-th from the generator, whatever the batch size.
+    const size = Math.min(B, resamples - first);
+    for (let b = 0; b < size; b++) drawWeights(W, plan.I, B, b, random);
+    for (let b = size; b < B; b++) for (let i = 0; i < plan.I; i++) W[i * B + b] = 0;
+    if (size === B) weightedApBatch(plan, W, scratch, ap, ap50, first);
+    else {
+      const tailAp = new Float64Array(B);
+      const tailAp50 = new Float64Array(B);
+      weightedApBatch(plan, W, scratch, tailAp, tailAp50, 0);
+      ap.set(tailAp.subarray(0, size), first);
+      ap50.set(tailAp50.subarray(0, size), first);
+    }
+  }
+  return {
+    method: 'bootstrap-images',
+    resamples,
+    seed,
+    AP: summarizeResamples(ap),
+    AP50: summarizeResamples(ap50),
+  };
+}

@@ -1,0 +1,154 @@
+import type { ConfidencePoint, Optimal } from '../../schema/metrics.ts';
+import type { Matches } from '../match.ts';
+import { FP, TP } from './outcomes.ts';
+
+/**
+ * Precision, recall and F1 as a function of a confidence threshold c (keep detections with
+ * score >= c), at one IoU threshold, micro-averaged over classes.
+ *
+ * pycocotools matches greedily in descending score order, so the detections with score >= c are
+ * matched exactly as they would be if the others had never been submitted: filtering the existing
+ * matches by score is the matching at threshold c (equal scores are kept or dropped together, and
+ * the per image-class cut at maxDets keeps a prefix of the same order).
+ */
+export interface ConfidenceSweep {
+  /** The grid 0, .01, …, .99 plus the optimum, ascending, without duplicates. */
+  readonly points: ConfidencePoint[];
+  readonly optimal: Optimal;
+}
+
+/** Scores of the true and false positives (ignored detections are neither), ascending. */
+export interface ScoredOutcomes {
+  readonly tpScores: Float64Array;
+  readonly fpScores: Float64Array;
+  /** Non-ignored GT: the recall denominator. */
+  readonly positives: number;
+}
+
+export function scoredOutcomes(matches: Matches, status: Uint8Array, positives: number): ScoredOutcomes {
+  let nTp = 0;
+  let nFp = 0;
+  for (let e = 0; e < matches.length; e++) {
+    if (status[e] === TP) nTp++;
+    else if (status[e] === FP) nFp++;
+  }
+  const tpScores = new Float64Array(nTp);
+  const fpScores = new Float64Array(nFp);
+  nTp = 0;
+  nFp = 0;
+  for (let e = 0; e < matches.length; e++) {
+    if (status[e] === TP) tpScores[nTp++] = matches.score[e];
+    else if (status[e] === FP) fpScores[nFp++] = matches.score[e];
+  }
+  // Typed-array sort without a comparator is numeric and native.
+  tpScores.sort();
+  fpScores.sort();
+  return { tpScores, fpScores, positives };
+}
+
+/** Number of values >= c in an ascending array. */
+function countAtLeast(sorted: Float64Array, c: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < c) lo = mid + 1;
+    else hi = mid;
+  }
+  return sorted.length - lo;
+}
+
+/**
+ * Precision is 1 when no detection is kept (no false positive among none, as scikit-learn's
+ * convention has it), recall 0 without GT; F1 = 2TP / (2TP + FP + FN), 0 when TP = 0.
+ */
+export function pointAt(conf: number, tp: number, fp: number, positives: number): ConfidencePoint {
+  return {
+    conf,
+    precision: tp + fp === 0 ? 1 : tp / (tp + fp),
+    recall: positives === 0 ? 0 : tp / positives,
+    f1: tp === 0 ? 0 : (2 * tp) / (tp + fp + positives),
+  };
+}
+
+export function confidenceAt(outcomes: ScoredOutcomes, conf: number): ConfidencePoint {
+  return pointAt(
+    conf,
+    countAtLeast(outcomes.tpScores, conf),
+    countAtLeast(outcomes.fpScores, conf),
+    outcomes.positives,
+  );
+}
+
+/**
+ * The F1-optimal threshold among all distinct scores of non-ignored detections (a threshold
+ * between two scores keeps the same detections as the next score up). F1 values are compared
+ * exactly, as fractions of integers; among equal F1 the highest threshold wins (fewest
+ * detections). Without any true or false positive the optimum is 0 (keep everything).
+ */
+export function optimalConfidence(outcomes: ScoredOutcomes): Optimal {
+  const { tpScores, fpScores, positives: n } = outcomes;
+  let i = tpScores.length - 1;
+  let j = fpScores.length - 1;
+  let tp = 0;
+  let fp = 0;
+  let bestTp = -1;
+  let bestFp = 0;
+  let bestConf = 0;
+  while (i >= 0 || j >= 0) {
+    const s = Math.max(i >= 0 ? tpScores[i] : -Infinity, j >= 0 ? fpScores[j] : -Infinity);
+    while (i >= 0 && tpScores[i] === s) {
+      tp++;
+      i--;
+    }
+    while (j >= 0 && fpScores[j] === s) {
+      fp++;
+      j--;
+    }
+    // tp/(tp+fp+n) > bestTp/(bestTp+bestFp+n), cross-multiplied: integers below 2^53, exact.
+    if (bestTp < 0 || tp * (bestTp + bestFp + n) > bestTp * (tp + fp + n)) {
+      bestTp = tp;
+      bestFp = fp;
+      bestConf = s;
+    }
+  }
+  if (bestTp < 0) return { confidence: 0, precision: 1, recall: 0, f1: 0 };
+  const { precision, recall, f1 } = pointAt(bestConf, bestTp, bestFp, n);
+  return { confidence: bestConf, precision, recall, f1 };
+}
+
+export function confidenceSweep(outcomes: ScoredOutcomes): ConfidenceSweep {
+  const optimal = optimalConfidence(outcomes);
+  const confs = Array.from({ length: 100 }, (_, i) => i / 100);
+  if (!confs.includes(optimal.confidence)) confs.push(optimal.confidence);
+  confs.sort((a, b) => a - b);
+  return { points: confs.map((c) => confidenceAt(outcomes, c)), optimal };
+}
+
+/** Per class (category index): TP, FP and FN among detections with score >= conf. */
+export interface ClassCounts {
+  readonly tp: Int32Array;
+  readonly fp: Int32Array;
+  readonly fn: Int32Array;
+}
+
+export function countsAtConfidence(
+  matches: Matches,
+  status: Uint8Array,
+  positivesPerClass: ArrayLike<number>,
+  conf: number,
+): ClassCounts {
+  const K = matches.catStart.length - 1;
+  const tp = new Int32Array(K);
+  const fp = new Int32Array(K);
+  const fn = new Int32Array(K);
+  for (let k = 0; k < K; k++) {
+    for (let e = matches.catStart[k]; e < matches.catStart[k + 1]; e++) {
+      if (matches.score[e] < conf) continue;
+      if (status[e] === TP) tp[k]++;
+      else if (status[e] === FP) fp[k]++;
+    }
+    fn[k] = positivesPerClass[k] - tp[k];
+  }
+  return { tp, fp, fn };
+}

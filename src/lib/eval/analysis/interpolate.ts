@@ -1,0 +1,72 @@
+/** np.spacing(1): pycocotools adds it to precision's denominator. */
+export const EPS = 2.220446049250313e-16;
+
+/**
+ * pycocotools' interpolated precision on the recall thresholds for one class, from the cumulative
+ * true and false positive counts at each true positive in score order (the only prefixes that
+ * decide the result: recall grows only there, and precision only falls in between; see
+ * accumulate.ts). The same float expressions as accumulate: recall tp / npig, precision
+ * tp / (fp + tp + eps), running maximum from the right, searchsorted(side='left').
+ *
+ * Reads the n points tpAt[from..], fpAt[from..]; writes out[offset + r * stride] for each recall
+ * threshold r, 0 past the last recall reached. `env` and `rc` are scratch of length >= n.
+ */
+export function interpolatedPrecision(
+  tpAt: Float64Array,
+  fpAt: Float64Array,
+  from: number,
+  n: number,
+  npig: number,
+  recThrs: Float64Array,
+  env: Float64Array,
+  rc: Float64Array,
+  out: Float64Array,
+  offset: number,
+  stride: number,
+): void {
+  let running = 0;
+  for (let e = n - 1; e >= 0; e--) {
+    const tp = tpAt[from + e];
+    const pr = tp / (fpAt[from + e] + tp + EPS);
+    if (pr > running) running = pr;
+    env[e] = running;
+    rc[e] = tp / npig;
+  }
+  let e = 0;
+  for (let r = 0; r < recThrs.length; r++) {
+    while (e < n && rc[e] < recThrs[r]) e++;
+    out[offset + r * stride] = e < n ? env[e] : 0;
+  }
+}
+
+/**
+ * The sum over the recall thresholds of what interpolatedPrecision writes, in one backward pass
+ * and without the per-threshold array: event j serves the thresholds in (rc[j-1], rc[j]]
+ * (searchsorted side='left'), each with the running maximum of precision from the right.
+ */
+export function interpolatedPrecisionSum(
+  tpAt: Float64Array,
+  fpAt: Float64Array,
+  n: number,
+  npig: number,
+  recThrs: Float64Array,
+): number {
+  let r = recThrs.length - 1;
+  if (n === 0) return 0;
+  // Thresholds above the final recall read 0.
+  const last = tpAt[n - 1] / npig;
+  while (r >= 0 && recThrs[r] > last) r--;
+  let running = 0;
+  let sum = 0;
+  for (let j = n - 1; j >= 0; j--) {
+    const tp = tpAt[j];
+    const pr = tp / (fpAt[j] + tp + EPS);
+    if (pr > running) running = pr;
+    const previous = j > 0 ? tpAt[j - 1] / npig : -Infinity;
+    while (r >= 0 && recThrs[r] > previous) {
+      sum += running;
+      r--;
+    }
+  }
+  return sum;
+}

@@ -1,0 +1,266 @@
+import type { ErrorBreakdown } from '../../schema/metrics.ts';
+import type { CocoEvaluation } from '../evaluate.ts';
+import { bboxIou } from '../match.ts';
+import { meanOfDefined } from '../numpy-mean.ts';
+import type { GtByImage } from './gt-by-image.ts';
+import { matchedByTp } from './gt-by-image.ts';
+import { interpolatedPrecision } from './interpolate.ts';
+import { evaluatedIndex, FP, IGNORED, TP } from './outcomes.ts';
+
+/**
+ * TIDE-style error analysis (Bolya et al. 2020, "TIDE: A General Toolbox for Identifying Object
+ * Detection Errors", and its tidecv code), on top of pycocotools' matching at one IoU threshold
+ * (t_f, normally .50) instead of TIDE's own. Every pycocotools false positive gets exactly one
+ * type, tested in tidecv's order against the counted (non-crowd) GT of its image; IoU is the
+ * plain box IoU, across classes too:
+ *
+ * - loc: the highest IoU with a GT of its own class is in [t_b, t_f] (error points at that GT);
+ * - cls: else, the highest IoU with a GT of another class is >= t_f (points at that GT);
+ * - dupe: else, the highest IoU with an already matched GT of its own class is >= t_f;
+ * - bkg: else, the highest IoU with any GT is <= t_b (also: no GT in the image);
+ * - both: anything else (another class, IoU in (t_b, t_f)).
+ *
+ * miss: a counted GT that no detection matched and no cls or loc error points at (while the GT
+ * is unmatched).
+ */
+export const CLS = 1;
+export const LOC = 2;
+export const BOTH = 4;
+export const DUPE = 8;
+export const BKG = 16;
+export const MISS = 32;
+export const ALL_ERRORS = CLS | LOC | BOTH | DUPE | BKG | MISS;
+
+export const T_FOREGROUND = 0.5;
+export const T_BACKGROUND = 0.1;
+
+export interface TideAnalysis {
+  /** IoU threshold index of the matching. */
+  readonly t: number;
+  /** Per evaluated detection: TP, FP or IGNORED (outcomes at t, area all). */
+  readonly status: Uint8Array;
+  /** Per evaluated detection: its error type (one bit above), 0 when not a false positive. */
+  readonly errorType: Uint8Array;
+  /** Per evaluated detection: for cls and loc errors the GT annotation they point at, else -1. */
+  readonly target: Int32Array;
+  /** Per GT annotation: matched by a true positive. */
+  readonly used: Uint8Array;
+  /** Per GT annotation: a miss error. */
+  readonly missed: Uint8Array;
+  readonly counts: Record<'cls' | 'loc' | 'both' | 'dupe' | 'bkg' | 'miss', number>;
+}
+
+export function classifyErrors(
+  evaluation: CocoEvaluation,
+  status: Uint8Array,
+  t: number,
+  byImage: GtByImage,
+  counted: Uint8Array,
+  tf = T_FOREGROUND,
+  tb = T_BACKGROUND,
+): TideAnalysis {
+  const { matches, gt, dt } = evaluation;
+  const ga = gt.annotations;
+  const E = matches.length;
+  const inv = evaluatedIndex(matches, dt.length);
+  const used = matchedByTp(matches, status, t, ga.length, -Infinity);
+  const usable = new Uint8Array(ga.length);
+  const errorType = new Uint8Array(E);
+  const target = new Int32Array(E).fill(-1);
+  const counts = { cls: 0, loc: 0, both: 0, dupe: 0, bkg: 0, miss: 0 };
+
+  for (let j = 0; j < dt.length; j++) {
+    const e = inv[j];
+    if (e < 0 || status[e] !== FP) continue;
+    const k = dt.cat[j];
+    const dx = dt.x[j];
+    const dy = dt.y[j];
+    const dw = dt.w[j];
+    const dh = dt.h[j];
+    const im = dt.img[j];
+    let any = false;
+    let allMax = 0;
+    let sameMax = 0;
+    let sameArg = -1;
+    let otherMax = 0;
+    let otherArg = -1;
+    let usedSameMax = 0;
+    for (let p = byImage.start[im]; p < byImage.start[im + 1]; p++) {
+      const g = byImage.ann[p];
+      if (counted[g] === 0) continue;
+      any = true;
+      const iou = bboxIou(dx, dy, dw, dh, ga.x[g], ga.y[g], ga.w[g], ga.h[g], false);
+      if (iou > allMax) allMax = iou;
+      if (ga.cat[g] === k) {
+        if (iou > sameMax) {
+          sameMax = iou;
+          sameArg = g;
+        }
+        if (used[g] === 1 && iou > usedSameMax) usedSameMax = iou;
+      } else if (iou > otherMax) {
+        otherMax = iou;
+        otherArg = g;
+      }
+    }
+    let type: number;
+    if (!any) type = BKG;
+    else if (sameMax >= tb && sameMax <= tf) {
+      type = LOC;
+      target[e] = sameArg;
+    } else if (otherMax >= tf) {
+      type = CLS;
+      target[e] = otherArg;
+    } else if (usedSameMax >= tf) type = DUPE;
+    else if (allMax <= tb) type = BKG;
+    else type = BOTH;
+    errorType[e] = type;
+    if ((type === LOC || type === CLS) && used[target[e]] === 0) usable[target[e]] = 1;
+    if (type === CLS) counts.cls++;
+    else if (type === LOC) counts.loc++;
+    else if (type === DUPE) counts.dupe++;
+    else if (type === BKG) counts.bkg++;
+    else counts.both++;
+  }
+  const missed = new Uint8Array(ga.length);
+  for (let g = 0; g < ga.length; g++) {
+    if (counted[g] === 1 && used[g] === 0 && usable[g] === 0) {
+      missed[g] = 1;
+      counts.miss++;
+    }
+  }
+  return { t, status, errorType, target, used, missed, counts };
+}
+
+/** Left out of the recomputed AP: ignored by pycocotools, or removed by a fix. */
+const SKIP = IGNORED;
+
+/**
+ * AP at the analysis' IoU threshold (area all, maxDets 100) with every error whose type is in
+ * `fix` corrected by TIDE's oracle, recomputed exactly as pycocotools would on the modified
+ * detections (101-point interpolation, classes without GT left out of the mean). With fix = 0 it
+ * is pycocotools' own AP50.
+ *
+ * - cls / loc: among the errors of the fixed types pointing at the same unmatched GT, the
+ *   highest-scoring one (ties: lower category, then earlier rank) becomes a true positive for
+ *   that GT (cls: moved to the GT's class, keeping its score; loc: in its own class); the others,
+ *   and errors pointing at an already matched GT, are removed as duplicates they now are.
+ * - dupe, bkg, both: the detection is removed.
+ * - miss: the GT is removed from its class's GT count.
+ */
+export function apWithFixes(evaluation: CocoEvaluation, analysis: TideAnalysis, fix: number): number {
+  const { matches, gt, params } = evaluation;
+  const { accumulated: acc } = evaluation;
+  const ga = gt.annotations;
+  const E = matches.length;
+  const K = gt.categoryIds.length;
+  const R = params.recThrs.length;
+  const A = matches.A;
+  const { errorType, target, used } = analysis;
+  const status = analysis.status.slice();
+  const positives = new Float64Array(K);
+  for (let k = 0; k < K; k++) positives[k] = matches.npig[k * A];
+
+  // The surviving cls/loc error per unmatched GT.
+  const best = new Int32Array(ga.length).fill(-1);
+  const fixable = fix & (CLS | LOC);
+  if (fixable !== 0) {
+    for (let e = 0; e < E; e++) {
+      if ((errorType[e] & fixable) === 0) continue;
+      const g = target[e];
+      if (used[g] === 1) continue;
+      const b = best[g];
+      if (b < 0 || matches.score[e] > matches.score[b]) best[g] = e;
+    }
+  }
+  const movedCount = new Int32Array(K + 1);
+  for (let e = 0; e < E; e++) {
+    const type = errorType[e];
+    if ((type & fix) === 0) continue;
+    if ((type & fixable) !== 0 && best[target[e]] === e) {
+      if (type === LOC) status[e] = TP;
+      else {
+        status[e] = SKIP;
+        movedCount[ga.cat[target[e]] + 1]++;
+      }
+    } else {
+      status[e] = SKIP;
+    }
+  }
+  // Detections moved by a cls fix, grouped by their new class, each group in merge order.
+  for (let k = 0; k < K; k++) movedCount[k + 1] += movedCount[k];
+  const moved = new Int32Array(movedCount[K]);
+  const fill = movedCount.slice(0, K);
+  for (let e = 0; e < E; e++) {
+    if (errorType[e] === CLS && (fix & CLS) !== 0 && best[target[e]] === e)
+      moved[fill[ga.cat[target[e]]]++] = e;
+  }
+  const before = (a: number, b: number): boolean =>
+    matches.score[a] > matches.score[b] ||
+    (matches.score[a] === matches.score[b] && matches.img[a] < matches.img[b]);
+  for (let k = 0; k < K; k++) {
+    moved
+      .subarray(movedCount[k], movedCount[k + 1])
+      .sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : a - b));
+  }
+
+  if ((fix & MISS) !== 0) {
+    for (let g = 0; g < ga.length; g++) if (analysis.missed[g] === 1) positives[ga.cat[g]]--;
+  }
+
+  let longest = 0;
+  for (let k = 0; k < K; k++) {
+    longest = Math.max(
+      longest,
+      matches.catStart[k + 1] - matches.catStart[k] + movedCount[k + 1] - movedCount[k],
+    );
+  }
+  const tpAt = new Float64Array(longest);
+  const fpAt = new Float64Array(longest);
+  const env = new Float64Array(longest);
+  const rc = new Float64Array(longest);
+  const precision = new Float64Array(R * K).fill(-1);
+  const order = acc.order;
+  for (let k = 0; k < K; k++) {
+    if (positives[k] === 0) continue;
+    let tp = 0;
+    let fp = 0;
+    let n = 0;
+    let m = movedCount[k];
+    const mEnd = movedCount[k + 1];
+    const end = matches.catStart[k + 1];
+    for (let i = matches.catStart[k]; i <= end; i++) {
+      const e = i < end ? order[i] : -1;
+      // Moved detections that sort before this one (all of them at the end).
+      while (m < mEnd && (e < 0 || before(moved[m], e))) {
+        tp++;
+        tpAt[n] = tp;
+        fpAt[n++] = fp;
+        m++;
+      }
+      if (e < 0) break;
+      if (status[e] === TP) {
+        tp++;
+        tpAt[n] = tp;
+        fpAt[n++] = fp;
+      } else if (status[e] === FP) fp++;
+    }
+    interpolatedPrecision(tpAt, fpAt, 0, n, positives[k], params.recThrs, env, rc, precision, k, K);
+  }
+  // (r, k) order, as numpy flattens precision[0, :, :, 0, 2] in summarize.
+  return meanOfDefined(precision);
+}
+
+/** Counts and dAP50 per error type: each type fixed alone, gain clamped at 0 as tidecv does. */
+export function errorBreakdown(evaluation: CocoEvaluation, analysis: TideAnalysis): ErrorBreakdown {
+  const base = apWithFixes(evaluation, analysis, 0);
+  const gain = (fix: number): number => Math.max(0, apWithFixes(evaluation, analysis, fix) - base);
+  const c = analysis.counts;
+  return {
+    cls: { count: c.cls, dAP50: gain(CLS) },
+    loc: { count: c.loc, dAP50: gain(LOC) },
+    both: { count: c.both, dAP50: gain(BOTH) },
+    dupe: { count: c.dupe, dAP50: gain(DUPE) },
+    bkg: { count: c.bkg, dAP50: gain(BKG) },
+    miss: { count: c.miss, dAP50: gain(MISS) },
+  };
+}
