@@ -25,6 +25,10 @@ const commands: Record<
     summary: 'join the partial predictions of sharded runs, checking every image is covered once',
     load: () => import('./commands/merge-shards.ts'),
   },
+  'new-model': {
+    summary: 'scaffold models/<id>/ (model.yaml with comments, README.md)',
+    load: () => import('./commands/new-model.ts'),
+  },
 };
 
 function usage(): string {

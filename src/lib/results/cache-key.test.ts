@@ -94,6 +94,7 @@ describe('computeCacheKey', () => {
       ['pad value', { ...base, model: { ...model, input: { ...model.input, padValue: 0 } } }],
       ['family', { ...base, model: { ...model, family: 'yolov5' } }],
       ['classes', { ...base, model: { ...model, classes: ['person'] } }],
+      ['decoder options', { ...base, model: { ...model, decoder: { activation: 'softmax' } } }],
       ['conf', { ...base, inference: { ...FULL_RUN, conf: 0.25 } }],
       ['iou', { ...base, inference: { ...FULL_RUN, iou: 0.6 } }],
       ['maxDet', { ...base, inference: { ...FULL_RUN, maxDet: 300 } }],
@@ -107,6 +108,10 @@ describe('computeCacheKey', () => {
       keys.add(k);
     }
     expect(keys.size).toBe(variants.length + 1);
+  });
+
+  it('keeps the key of a manifest that has no decoder options', () => {
+    expect(computeCacheKey({ ...base, model: { ...model, decoder: undefined } })).toBe(computeCacheKey(base));
   });
 
   it('records the current runner and evaluator versions and the board settings', () => {

@@ -10,8 +10,8 @@
  * - the dataset: the annotations' sha256 and the sorted list of image file names;
  * - the runner's and the evaluator's versions (bump RUNNER_VERSION below when anything the
  *   runner does could change a detection: preprocessing, decoders, NMS, class mapping);
- * - the inference parameters: the manifest fields that change outputs (family, input /
- *   preprocessing, classes), conf, iou, maxDet, and limit / shard for partial runs.
+ * - the inference parameters: the manifest fields that change outputs (family, decoder options,
+ *   input / preprocessing, classes), conf, iou, maxDet, and limit / shard for partial runs.
  *
  * Not in the key, on purpose: display fields of the manifest (name, description, licence, tags,
  * reported scores, hidden), the device and execution provider, batch size and onnxruntime's
@@ -60,7 +60,7 @@ export interface CacheKeyParts {
   /** COCO `file_name` of every image of the dataset (any order: the key sorts them). */
   readonly images: readonly string[];
   /** The model manifest (parsed, defaults applied); only the fields that change outputs are used. */
-  readonly model: Pick<ModelManifest, 'family' | 'input' | 'classes'>;
+  readonly model: Pick<ModelManifest, 'family' | 'decoder' | 'input' | 'classes'>;
   readonly inference: InferenceParams;
   /** Default RUNNER_VERSION; given only by tests. */
   readonly runnerVersion?: string;
@@ -70,7 +70,7 @@ export interface CacheKeyParts {
 
 /** The object that is hashed: useful to show why two keys differ. */
 export function cacheKeyMaterial(parts: CacheKeyParts): Record<string, unknown> {
-  const { family, input, classes } = parts.model;
+  const { family, decoder, input, classes } = parts.model;
   const { conf, iou, maxDet, limit, shard } = parts.inference;
   return {
     key: 'podium-result',
@@ -82,7 +82,8 @@ export function cacheKeyMaterial(parts: CacheKeyParts): Record<string, unknown> 
       // Code-unit order, not locale order: the key must not depend on the machine's locale.
       images: [...parts.images].sort(compareCodeUnits),
     },
-    model: { family, input, classes },
+    // `decoder` is optional: absent, it is dropped from the JSON, so older keys stay valid.
+    model: { family, decoder, input, classes },
     inference: { conf, iou, maxDet, limit, shard: shard === null ? null : formatShard(shard) },
   };
 }

@@ -1,0 +1,262 @@
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { sha256Bytes } from '../../lib/fetch/hash.ts';
+import { findRepoRoot } from '../../lib/manifest/discover.ts';
+import { assertStandardOps, inspectModel } from '../../lib/onnx/inspect.ts';
+import { formatBytes, Slug } from '../../lib/schema/common.ts';
+import { FAMILIES, MAX_WEIGHTS_BYTES } from '../../lib/schema/model-manifest.ts';
+import { UserError } from '../../lib/util/errors.ts';
+
+const HELP = `Usage: podium new-model <id> [--family F] [--weights model.onnx]
+
+Creates models/<id>/model.yaml (every field explained in comments, placeholders marked TODO) and
+a models/<id>/README.md stub. Fill in the TODOs, then run \`npx podium validate models/<id>\`.
+
+Options:
+  --family F        output decoder family: ${FAMILIES.join(', ')} (default ${FAMILIES[0]})
+  --weights FILE    your local ONNX file: fills in weights.sha256 and weights.bytes, and checks it
+                    uses only standard ONNX operators (you still give the https URL it is hosted at)
+  --root DIR        repository root (default: nearest folder above with package.json or .git)
+  -h, --help        show this help`;
+
+/** Marks every value a contributor must replace; `podium pr-check` refuses a manifest still holding one. */
+export const PLACEHOLDER = 'TODO(';
+
+const FAMILY_NOTES: Record<(typeof FAMILIES)[number], string> = {
+  yolov8: 'YOLOv8 / YOLO11 / YOLO12: one output [1, 4 + classes, anchors], NMS applied by Podium',
+  yolov5: 'YOLOv5 / YOLOv7: one output [1, N, 5 + classes] with objectness, NMS applied by Podium',
+  end2end:
+    'YOLOv10, YOLO26 or any model exported with NMS inside: one output [1, N, 6] x1 y1 x2 y2 score class',
+  detr: 'RT-DETR, D-FINE, DEIM, RF-DETR, DETR: boxes [1, Q, 4] (cx cy w h, 0-1) and logits [1, Q, C]',
+};
+
+export interface ScaffoldOptions {
+  readonly id: string;
+  readonly family?: string | undefined;
+  /** Filled in from a local ONNX file; placeholders otherwise. */
+  readonly sha256?: string | undefined;
+  readonly bytes?: number | undefined;
+}
+
+/** The text of models/<id>/model.yaml. */
+export function scaffoldModelYaml(options: ScaffoldOptions): string {
+  const family = options.family ?? FAMILIES[0];
+  const families = FAMILIES.map((f) => `#   ${f.padEnd(8)} ${FAMILY_NOTES[f]}`).join('\n');
+  const sha256 =
+    options.sha256 ?? `"${PLACEHOLDER}sha256): 64 hex characters, the output of sha256sum model.onnx"`;
+  const bytes =
+    options.bytes ?? `"${PLACEHOLDER}bytes): size of the file in bytes, e.g. from stat -c %s model.onnx"`;
+  return `# yaml-language-server: $schema=../../schema/model.schema.json
+#
+# Podium model manifest. Replace every value marked TODO, delete the optional fields you do not
+# need (they are commented out), then check it with:
+#   npx podium validate models/${options.id}
+# CONTRIBUTING.md walks through each step. Your editor validates this file as you type if it has
+# the YAML language server (the comment on the first line points it at the schema).
+
+# Model id: must equal this folder's name. Lowercase letters, digits and "-", 2 to 64 characters.
+id: ${options.id}
+
+# Name shown on the leaderboard, e.g. "YOLOv8n" or "RT-DETR-R18". Plain text, at most 100 characters.
+name: "${PLACEHOLDER}name): display name"
+
+# How Podium reads the model's outputs (one decoder per family). One of:
+${families}
+family: ${family}
+
+# Only for family detr: "sigmoid" (RT-DETR, D-FINE, DEIM, RF-DETR; the default) or "softmax" when
+# the logits end in a "no object" class (the original DETR).
+# decoder:
+#   activation: sigmoid
+
+# One or two sentences about the model (plain text; HTML is shown as text, not rendered).
+# description: Real-time detector trained on COCO train2017.
+
+# The ONNX file, downloaded by the benchmark over https and checked against its sha256 before use.
+# Host it somewhere stable (a GitHub release asset, Hugging Face, Zenodo). At most ${formatBytes(MAX_WEIGHTS_BYTES)}.
+weights:
+  url: "${PLACEHOLDER}url): https:// link to the .onnx file"
+  sha256: ${sha256}
+  bytes: ${bytes}
+
+# Preprocessing: how an image becomes the input tensor. The values below are Podium's defaults
+# (those of Ultralytics YOLO exports); change only what your model does differently.
+input:
+  # Fixed input size [height, width] in pixels. For a model with dynamic input, replace it with
+  #   dynamic: { maxSize: 640, stride: 32 }   (longest side resized to maxSize, padded to stride)
+  size: [640, 640]
+  # letterbox keeps the aspect ratio and pads with padValue; stretch resizes each side independently.
+  resize: letterbox
+  # Grey level (0-255) of the letterbox padding, before normalisation.
+  padValue: 114
+  # Channel order the model expects: RGB or BGR.
+  colour: RGB
+  # Pixels (0-255) are multiplied by scale, then mean is subtracted and the result divided by std,
+  # per channel. ImageNet normalisation is scale: 0.00392156862745098, mean: [0.485, 0.456, 0.406],
+  # std: [0.229, 0.224, 0.225].
+  scale: 0.00392156862745098
+  mean: [0, 0, 0]
+  std: [1, 1, 1]
+  # Element type of the input tensor: float32 or float16.
+  dtype: float32
+  # Tensor layout: batch, channels, height, width (the only layout supported).
+  layout: NCHW
+
+# Class names in the order the model outputs them, matched to the dataset's categories by name;
+# "coco80" means COCO's usual 80 labels (person, bicycle, car, ...).
+classes: coco80
+
+# SPDX id of the weights' licence (Apache-2.0, MIT, AGPL-3.0-only, CC-BY-4.0, ...) or LicenseRef-<name>.
+license: "${PLACEHOLDER}license): SPDX licence id"
+
+# Optional facts shown on the model page.
+# params: 3200000          # number of parameters
+# gflops: 8.7              # GFLOPs per image at the input size
+# paper: https://arxiv.org/abs/...
+# code: https://github.com/...
+# authors:
+#   - Your Name or Organisation
+
+# Optional: the score the authors published, shown beside Podium's measurement (percent, as
+# papers print it: 37.3, not 0.373).
+# reported:
+#   AP: 37.3
+#   AP50: 52.9
+#   dataset: coco-val2017
+#   source: https://github.com/.../README.md
+
+# Optional: the thresholds the authors recommend for deployment. Informative only: the board
+# scores every model with the same settings.
+# defaults:
+#   conf: 0.25
+#   iou: 0.7
+#   maxDet: 300
+
+# Optional lowercase tags for filtering on the site, e.g. real-time, transformer.
+# tags:
+#   - real-time
+
+# Keep the model off the public board (it is still validated).
+hidden: false
+`;
+}
+
+/** The text of models/<id>/README.md. */
+export function scaffoldReadme(id: string): string {
+  return `# ${id}
+
+<!--
+Notes shown on the model's page, rendered as Markdown: headings, lists, links (https), tables and
+code. Raw HTML, images and scripts are removed. Replace the TODOs; keep it short and factual.
+-->
+
+TODO: one paragraph on what this model is and where it comes from.
+
+## Source
+
+- Weights: TODO (link to the release the ONNX file comes from)
+- Training data: TODO (e.g. COCO train2017)
+- Licence: TODO (the same SPDX id as in model.yaml)
+
+## Export
+
+How the ONNX file was produced, so others can reproduce it:
+
+\`\`\`sh
+TODO: e.g. yolo export model=yolov8n.pt format=onnx imgsz=640 opset=17
+\`\`\`
+
+## Notes
+
+TODO: anything a reader should know (known limitations, differences from the paper's setup).
+`;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      family: { type: 'string' },
+      weights: { type: 'string' },
+      root: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UserError(`give exactly one model id\n\n${HELP}`);
+  const id = positionals[0]!;
+  if (!Slug.safeParse(id).success) {
+    throw new UserError(
+      `"${id}" is not a valid model id: use 2 to 64 characters from a-z, 0-9 and "-", starting with a letter or digit (e.g. yolov8n or rt-detr-r18)`,
+    );
+  }
+  if (values.family !== undefined && !(FAMILIES as readonly string[]).includes(values.family))
+    throw new UserError(`--family: expected one of ${FAMILIES.join(', ')}, got "${values.family}"`);
+
+  let sha256: string | undefined;
+  let bytes: number | undefined;
+  if (values.weights !== undefined) {
+    let data: Buffer;
+    try {
+      data = await readFile(values.weights);
+    } catch (err) {
+      throw new UserError(`cannot read the weights (${(err as NodeJS.ErrnoException).code})`, {
+        file: values.weights,
+      });
+    }
+    if (data.length > MAX_WEIGHTS_BYTES)
+      throw new UserError(
+        `the file is ${formatBytes(data.length)}, over the limit of ${formatBytes(MAX_WEIGHTS_BYTES)}`,
+        {
+          file: values.weights,
+        },
+      );
+    assertStandardOps(inspectModel(data, values.weights), values.weights);
+    sha256 = sha256Bytes(data);
+    bytes = data.length;
+  }
+
+  const repoRoot = values.root ? resolve(values.root) : await findRepoRoot(process.cwd());
+  const dir = join(repoRoot, 'models', id);
+  if (await exists(dir))
+    throw new UserError(`models/${id} already exists: pick another id, or edit models/${id}/model.yaml`);
+  await mkdir(join(repoRoot, 'models'), { recursive: true });
+  await mkdir(dir); // fails if the folder appeared meanwhile, so the clean-up below only removes ours
+  try {
+    // 'wx': never overwrite, even if the folder appeared in between.
+    await writeFile(
+      join(dir, 'model.yaml'),
+      scaffoldModelYaml({ id, family: values.family, sha256, bytes }),
+      {
+        flag: 'wx',
+      },
+    );
+    await writeFile(join(dir, 'README.md'), scaffoldReadme(id), { flag: 'wx' });
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+  console.log(`created models/${id}/model.yaml and models/${id}/README.md
+
+Next:
+  1. replace every TODO in models/${id}/model.yaml${sha256 ? ' (sha256 and bytes are filled in)' : ''}
+  2. npx podium validate models/${id}
+  3. npx podium run --model ${id} --dataset <dataset> --limit 50 --device cpu --out-dir /tmp/podium-smoke
+  4. open a pull request that changes only models/${id}/ (see CONTRIBUTING.md)`);
+  return 0;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
