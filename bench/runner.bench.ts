@@ -4,26 +4,27 @@
  * image work behind inference; the target is pipeline fps within 10% of bare fps.
  *
  *   npm run bench:runner -- [--images 48] [--size 640] [--batch 1] [--prefetch 2] [--threads 0]
- *                           [--rounds 3] [--spin]
+ *                           [--rounds 3] [--spin] [--in-process]
  *
  * Builds a small YOLOv8-shaped conv net in code (random fixed weights), writes N synthetic JPEGs
  * (640x480 and 480x640), then alternates, for a few rounds, the pipeline on them and bare
  * session.run on tensors prepared beforehand, and prints both. onnxruntime's thread spinning is
  * off unless --spin (spinning threads starve the image work the pipeline overlaps).
+ *
+ * On a shared machine wall-clock throughput swings with other processes' load; the CPU time per
+ * image (all threads) is printed too, as the load-independent cost of the pipeline's extra work.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Tensor } from 'onnxruntime-node';
 import sharp from 'sharp';
 import { attr, ModelBuilder } from '../src/lib/onnx/builder.ts';
 import { COCO80 } from '../src/lib/runner/class-map.ts';
 import { getDecoder } from '../src/lib/runner/decoders/index.ts';
-import { inputTensor } from '../src/lib/runner/ort-tensor.ts';
 import { type PipelineImage, runPipeline } from '../src/lib/runner/pipeline.ts';
 import { preprocessImage, stackBatch } from '../src/lib/runner/preprocess.ts';
-import { createSession } from '../src/lib/runner/session.ts';
+import { createSession, type FeedTensor } from '../src/lib/runner/session.ts';
 import { summarise } from '../src/lib/runner/stats.ts';
 
 const { values: args } = parseArgs({
@@ -35,6 +36,7 @@ const { values: args } = parseArgs({
     threads: { type: 'string', default: '0' },
     rounds: { type: 'string', default: '3' },
     spin: { type: 'boolean', default: false },
+    'in-process': { type: 'boolean', default: false },
   },
 });
 const N = Number(args.images);
@@ -44,6 +46,7 @@ const prefetch = Number(args.prefetch);
 const threads = Number(args.threads);
 const rounds = Number(args.rounds);
 const spin = args.spin;
+const worker = !args['in-process'];
 
 function rng(seed: number): () => number {
   let a = seed >>> 0;
@@ -124,27 +127,28 @@ async function writeImages(dir: string, n: number): Promise<PipelineImage[]> {
 const dir = await mkdtemp(join(tmpdir(), 'podium-bench-'));
 try {
   const images = await writeImages(dir, N);
-  const session = await createSession(buildModel(S), {
-    ...(threads > 0 ? { intraOpNumThreads: threads } : {}),
-    allowSpinning: spin,
-  });
+  const model = buildModel(S);
+  const sessionOptions = { ...(threads > 0 ? { intraOpNumThreads: threads } : {}), allowSpinning: spin };
+  const session = await createSession(model, { ...sessionOptions, worker });
+  // Bare runs use an in-process session: no worker messaging, nothing else running.
+  const bareSession = await createSession(model, { ...sessionOptions, worker: false });
   const decoder = getDecoder('yolov8').bind(session.outputs, { numClasses: 80 });
   const preprocess = { size: [S, S] as const };
   const categoryIds = Int32Array.from(COCO80, (c) => c.id);
 
   // Bare: the same images prepared up front, then only session.run.
-  const tensors: Tensor[] = [];
+  const tensors: FeedTensor[] = [];
   for (let i = 0; i < N; i += batch) {
     const prepared = await Promise.all(
       images.slice(i, i + batch).map((im) => preprocessImage(im.source, preprocess)),
     );
     const { data, dims } = stackBatch(prepared);
-    tensors.push(inputTensor(data, dims));
+    tensors.push({ data, dims });
   }
-  for (let i = 0; i < 3; i++) await session.session.run({ images: tensors[0]! });
+  for (let i = 0; i < 3; i++) await bareSession.run({ images: tensors[0]! });
   // How many (anchor, class) candidates pass conf 0.001: the NMS load per image.
-  const sample = await session.run({ images: tensors[0]! });
-  const candidates = decoder.decode(sample, {
+  const sample = await bareSession.run({ images: tensors[0]! });
+  const candidates = decoder.decode(sample.outputs, {
     inputWidth: S,
     inputHeight: S,
     conf: 0.001,
@@ -152,17 +156,25 @@ try {
     multiLabel: true,
   });
 
-  async function bareRound() {
+  /** CPU time of the whole process (all threads: onnxruntime's, libuv's, workers') per image. */
+  const cpuPerImage = (since: NodeJS.CpuUsage) => {
+    const u = process.cpuUsage(since);
+    return (u.user + u.system) / 1000 / N;
+  };
+
+  async function bareRound(on = bareSession) {
     const perBatch: number[] = [];
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     for (const t of tensors) {
       const ts = performance.now();
-      await session.session.run({ images: t });
+      await on.run({ images: t });
       perBatch.push(performance.now() - ts);
     }
     return {
       fps: N / ((performance.now() - t0) / 1000),
       inference: summarise(perBatch.map((ms) => ms / batch)),
+      cpuMs: cpuPerImage(cpu0),
     };
   }
 
@@ -171,6 +183,7 @@ try {
   const ratios: number[] = [];
   let env: Awaited<ReturnType<typeof runPipeline>>['environment'] | undefined;
   for (let round = 1; round <= rounds; round++) {
+    const cpu0 = process.cpuUsage();
     const pipe = await runPipeline(images, {
       session,
       decoder,
@@ -180,7 +193,10 @@ try {
       prefetch,
       warmup: 2,
     });
+    const pipeCpuMs = cpuPerImage(cpu0);
     const bare = await bareRound();
+    // The pipeline's own session, fed the prepared tensors back to back (copies, no transfer).
+    const bareSame = worker ? await bareRound(session) : undefined;
     env = pipe.environment;
     const s = pipe.speed;
     ratios.push(s.fps / bare.fps);
@@ -188,13 +204,16 @@ try {
       `round ${round}: pipeline ${f(s.fps)} img/s (preprocess ${f(s.preprocessMs.mean)} ms, inference mean ${f(s.inferenceMs.mean)} ` +
         `p50 ${f(s.inferenceMs.p50)} p90 ${f(s.inferenceMs.p90)} p99 ${f(s.inferenceMs.p99)} ms, postprocess ${f(s.postprocessMs.mean)} ms, ` +
         `peak RSS ${s.peakRssMb.toFixed(0)} MB) | bare ${f(bare.fps)} img/s (inference mean ${f(bare.inference.mean)} ` +
-        `p50 ${f(bare.inference.p50)} p99 ${f(bare.inference.p99)} ms) | ratio ${(s.fps / bare.fps).toFixed(3)}`,
+        `p50 ${f(bare.inference.p50)} p99 ${f(bare.inference.p99)} ms)` +
+        (bareSame ? ` | bare on the worker session ${f(bareSame.fps)} img/s` : '') +
+        ` | ratio ${(s.fps / bare.fps).toFixed(3)} | CPU per image: pipeline ${f(pipeCpuMs)} ms, bare ${f(bare.cpuMs)} ms`,
     );
   }
   await session.release();
+  await bareSession.release();
   console.log(
     `runner bench: ${N} images 640x480 → ${S}x${S}, batch ${batch}, prefetch ${prefetch}, threads ${threads || 'default'}, ` +
-      `spinning ${spin ? 'on' : 'off'}, ${candidates[0]!.scores.length} candidates/image; ${env?.cpu} (${env?.cpuCount} cpus), ` +
+      `spinning ${spin ? 'on' : 'off'}, session ${worker ? 'on a worker' : 'in-process'}, ${candidates[0]!.scores.length} candidates/image; ${env?.cpu} (${env?.cpuCount} cpus), ` +
       `onnxruntime ${env?.onnxruntime}, node ${env?.node}`,
   );
   const median = [...ratios].sort((a, b) => a - b)[Math.floor(ratios.length / 2)]!;

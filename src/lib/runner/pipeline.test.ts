@@ -45,57 +45,64 @@ function end2endModel(extra: Partial<HeadModelOptions> = {}): Uint8Array {
   return buildHeadModel({ outputs: [{ name: 'dets', dims: [1, 6], base, shift }], ...extra });
 }
 
-async function setup(model: Uint8Array) {
-  const session = await createSession(model);
+async function setup(model: Uint8Array, worker = false) {
+  const session = await createSession(model, { worker });
   const decoder = getDecoder('end2end').bind(session.outputs, { numClasses: 2 });
   return { session, decoder };
 }
 
 describe('runPipeline', () => {
-  it('produces COCO detections in original pixels, reports a broken image and carries on', async () => {
-    const { session, decoder } = await setup(end2endModel());
-    const seen: ImageResult[] = [];
-    const result = await runPipeline(images, {
-      session,
-      decoder,
-      preprocess: { size: [32, 32] },
-      categoryIds: new Int32Array([5, 7]),
-      batchSize: 2,
-      prefetch: 2,
-      onImage: (r) => {
-        seen.push(r);
-      },
-    });
-    await session.release();
+  it.each([
+    ['in-process', false],
+    ['worker', true],
+  ])(
+    'produces COCO detections in original pixels, reports a broken image and carries on (%s session)',
+    async (_, worker) => {
+      const { session, decoder } = await setup(end2endModel(), worker);
+      expect(session.inWorker).toBe(worker);
+      const seen: ImageResult[] = [];
+      const result = await runPipeline(images, {
+        session,
+        decoder,
+        preprocess: { size: [32, 32] },
+        categoryIds: new Int32Array([5, 7]),
+        batchSize: 2,
+        prefetch: 2,
+        onImage: (r) => {
+          seen.push(r);
+        },
+      });
+      await session.release();
 
-    expect(seen.map((r) => r.imageId)).toEqual(images.map((i) => i.id));
-    expect(seen.map((r) => r.done)).toEqual([1, 2, 3, 4, 5, 6, 7]);
-    expect(result.images).toBe(6);
-    expect(result.failures).toHaveLength(1);
-    expect(result.failures[0]).toMatchObject({ imageId: 200, file: join(dir, 'broken.jpg') });
-    expect(result.failures[0]!.reason).toMatch(/unsupported image format|Input buffer|not/i);
-    expect(seen[5]!.detections).toBeNull();
+      expect(seen.map((r) => r.imageId)).toEqual(images.map((i) => i.id));
+      expect(seen.map((r) => r.done)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+      expect(result.images).toBe(6);
+      expect(result.failures).toHaveLength(1);
+      expect(result.failures[0]).toMatchObject({ imageId: 200, file: join(dir, 'broken.jpg') });
+      expect(result.failures[0]!.reason).toMatch(/unsupported image format|Input buffer|not/i);
+      expect(seen[5]!.detections).toBeNull();
 
-    for (const [i, g] of greys.entries()) {
-      const [d] = result.detections.filter((x) => x.image_id === 100 + i);
-      expect(d).toMatchObject({ category_id: 7, bbox: [8, 16, 16, 16] });
-      expect(d!.score).toBeCloseTo(0.5 + (0.4 * g) / 255, 4);
-    }
-    // Wide image: r = 0.5, pad top 8. [8,16,24,32] → x 16..48, y 16..48 clipped to the 32-px height.
-    const wide = result.detections.find((x) => x.image_id === 300)!;
-    expect(wide.bbox).toEqual([16, 16, 32, 16]);
-    // Its tensor is half padding (114) and half black: mean = 0.5 * 114/255.
-    expect(wide.score).toBeCloseTo(0.5 + 0.4 * 0.5 * (114 / 255), 4);
+      for (const [i, g] of greys.entries()) {
+        const [d] = result.detections.filter((x) => x.image_id === 100 + i);
+        expect(d).toMatchObject({ category_id: 7, bbox: [8, 16, 16, 16] });
+        expect(d!.score).toBeCloseTo(0.5 + (0.4 * g) / 255, 4);
+      }
+      // Wide image: r = 0.5, pad top 8. [8,16,24,32] → x 16..48, y 16..48 clipped to the 32-px height.
+      const wide = result.detections.find((x) => x.image_id === 300)!;
+      expect(wide.bbox).toEqual([16, 16, 32, 16]);
+      // Its tensor is half padding (114) and half black: mean = 0.5 * 114/255.
+      expect(wide.score).toBeCloseTo(0.5 + 0.4 * 0.5 * (114 / 255), 4);
 
-    expect(result.speed.inferenceMs.count).toBe(6);
-    expect(result.speed.fps).toBeGreaterThan(0);
-    expect(result.speed.peakRssMb).toBeGreaterThan(10);
-    expect(result.environment).toMatchObject({
-      onnxruntime: '1.30.0',
-      executionProvider: 'cpu',
-      node: process.version,
-    });
-  });
+      expect(result.speed.inferenceMs.count).toBe(6);
+      expect(result.speed.fps).toBeGreaterThan(0);
+      expect(result.speed.peakRssMb).toBeGreaterThan(10);
+      expect(result.environment).toMatchObject({
+        onnxruntime: '1.30.0',
+        executionProvider: 'cpu',
+        node: process.version,
+      });
+    },
+  );
 
   it('pads short batches for a model with a fixed batch dim, and feeds float16 models', async () => {
     const warnings: string[] = [];
@@ -136,8 +143,11 @@ describe('runPipeline', () => {
     await session.release();
   });
 
-  it('stops when aborted, after the images already reported', async () => {
-    const { session, decoder } = await setup(end2endModel());
+  it.each([
+    ['in-process', false],
+    ['worker', true],
+  ])('stops when aborted, after the images already reported (%s session)', async (_, worker) => {
+    const { session, decoder } = await setup(end2endModel(), worker);
     const controller = new AbortController();
     const seen: number[] = [];
     const run = runPipeline(images, {

@@ -3,24 +3,26 @@
  * → decode → NMS / top-k → COCO detections.
  *
  * While batch i runs inference, up to `prefetch` following batches are being decoded and resized,
- * so the session rarely waits for images; memory stays bounded by (prefetch + 1) batches.
+ * and batch i-1 is being decoded and reported, so the session rarely waits; memory stays bounded
+ * by (prefetch + 3) batches. onnxruntime-node's run() blocks the JS thread, so the JS parts
+ * (normalisation, decoding, NMS) overlap inference only with a worker session
+ * (createSession's default); sharp's decoding and resizing overlap either way.
  *
  * Timings per image (milliseconds, warm-up excluded):
  *   preprocess  — wall time of that image's decode/resize/normalise. It overlaps inference, so it
  *                 is latency under load, not exclusive cost;
- *   inference   — session.run wall time of its batch ÷ images in the batch;
+ *   inference   — onnxruntime run time of its batch ÷ images in the batch (measured where the
+ *                 session runs; in-process it can include a little event-loop work);
  *   postprocess — decode + NMS + mapping of its batch ÷ images in the batch.
  * fps = images ÷ wall time from the first timed batch to the last.
  * With prefetch 0 the stages run strictly one after another (clean per-stage numbers, lower fps).
  */
-import type { Tensor } from 'onnxruntime-node';
 import { float32ToFloat16Bits } from '../onnx/float16.ts';
 import type { ImageTransform } from './boxes.ts';
-import type { BoundDecoder, Candidates } from './decoders/types.ts';
+import type { BoundDecoder } from './decoders/types.ts';
 import { type RunEnvironment, runEnvironment } from './environment.ts';
 import type { Logger } from './logger.ts';
 import { resolveInput } from './model-input.ts';
-import { inputTensor } from './ort-tensor.ts';
 import { type CocoDetection, finalizeDetections, type PostprocessOptions } from './postprocess.ts';
 import {
   normalisationTable,
@@ -28,7 +30,7 @@ import {
   type PreprocessOptions,
   preprocessImage,
 } from './preprocess.ts';
-import type { ModelSession } from './session.ts';
+import type { FeedTensor, ModelSession, RunResult } from './session.ts';
 import { summarise, type TimingStats } from './stats.ts';
 
 export interface PipelineImage {
@@ -120,7 +122,14 @@ interface PreparedSlot {
 interface PreparedBatch {
   slots: PreparedSlot[];
   /** NCHW data of the successful images, in slot order, padded to the fixed batch if any. */
-  tensor?: Tensor;
+  feed?: FeedTensor;
+}
+
+/** A batch whose inference has been started. */
+interface RunningBatch {
+  slots: PreparedSlot[];
+  feed?: FeedTensor;
+  result: Promise<RunResult | undefined>;
 }
 
 const fileOf = (image: PipelineImage) =>
@@ -147,13 +156,13 @@ export async function runPipeline(
 
   // Warm-up on zeros: first runs allocate memory and pick kernels; they are not timed.
   const [wh, ww] = input.warmupSize;
-  const warmSize = (input.fixedBatch ? B : 1) * 3 * wh * ww;
+  const warmBatch = input.fixedBatch ? B : 1;
   for (let i = 0; i < (options.warmup ?? 2); i++) {
-    const zeros = input.dtype === 'float16' ? new Uint16Array(warmSize) : new Float32Array(warmSize);
-    await session.run(
-      { [input.name]: inputTensor(zeros, [input.fixedBatch ? B : 1, 3, wh, ww]) },
-      decoder.outputNames,
-    );
+    const size = warmBatch * 3 * wh * ww;
+    const zeros = input.dtype === 'float16' ? new Uint16Array(size) : new Float32Array(size);
+    await session.run({ [input.name]: { data: zeros, dims: [warmBatch, 3, wh, ww] } }, decoder.outputNames, {
+      transfer: true,
+    });
   }
 
   async function prepare(batch: readonly PipelineImage[]): Promise<PreparedBatch> {
@@ -202,7 +211,7 @@ export async function runPipeline(
     }
     const n = input.fixedBatch ? B : ok.length;
     const typed = input.dtype === 'float16' ? float32ToFloat16Bits(data) : data;
-    return { slots, tensor: inputTensor(typed, [n, 3, H, W]) };
+    return { slots, feed: { data: typed, dims: [n, 3, H, W] } };
   }
 
   // Pending preparations; wrapped so a rejection is never left unhandled while queued.
@@ -221,9 +230,6 @@ export async function runPipeline(
       );
     }
   };
-  const drain = async () => {
-    await Promise.all(queue.splice(0));
-  };
 
   const detections: CocoDetection[] = [];
   const failures: ImageFailure[] = [];
@@ -231,82 +237,98 @@ export async function runPipeline(
   const inferenceMs: number[] = [];
   const postprocessMs: number[] = [];
   let done = 0;
-  const t0 = performance.now();
 
+  /** Waits for a batch's inference, decodes it, and reports its images in order. */
+  async function finish(batch: RunningBatch): Promise<void> {
+    const result = await batch.result;
+    const okSlots = batch.slots.filter((s) => !s.error);
+    const tp = performance.now();
+    let finals: CocoDetection[][] = [];
+    if (result && batch.feed) {
+      const dims = batch.feed.dims;
+      const decoded = decoder.decode(result.outputs, {
+        inputWidth: dims[3]!,
+        inputHeight: dims[2]!,
+        conf: post.conf ?? 0.001,
+        maxDet: post.maxDet ?? 100,
+        multiLabel,
+      });
+      finals = okSlots.map((slot, k) =>
+        finalizeDetections(decoded[k]!, slot.transform!, options.categoryIds, slot.image.id, post),
+      );
+    }
+    const n = Math.max(1, okSlots.length);
+    const perImageInference = (result?.inferenceMs ?? 0) / n;
+    const perImagePost = (performance.now() - tp) / n;
+
+    let k = 0;
+    for (const slot of batch.slots) {
+      const file = fileOf(slot.image);
+      done++;
+      if (slot.error) {
+        failures.push({ imageId: slot.image.id, file, reason: slot.error });
+        logger?.warn(`${file}: skipped, ${slot.error}`);
+        await options.onImage?.({
+          imageId: slot.image.id,
+          file,
+          detections: null,
+          error: slot.error,
+          done,
+          total: images.length,
+        });
+        continue;
+      }
+      const dets = finals[k++]!;
+      const timing = {
+        preprocessMs: slot.preprocessMs,
+        inferenceMs: perImageInference,
+        postprocessMs: perImagePost,
+      };
+      preprocessMs.push(timing.preprocessMs);
+      inferenceMs.push(timing.inferenceMs);
+      postprocessMs.push(timing.postprocessMs);
+      if (collect) for (const d of dets) detections.push(d);
+      await options.onImage?.({
+        imageId: slot.image.id,
+        file,
+        detections: dets,
+        timing,
+        done,
+        total: images.length,
+      });
+    }
+  }
+
+  const t0 = performance.now();
+  let previous: RunningBatch | undefined;
   try {
     while (nextStart < images.length || queue.length > 0) {
       signal?.throwIfAborted();
       fill();
       const settled = await queue.shift()!;
       if ('error' in settled) throw settled.error;
-      const { slots, tensor } = settled.batch;
-      const okSlots = slots.filter((s) => !s.error);
-
-      let perImageInference = 0;
-      let perImagePost = 0;
-      let decoded: Candidates[] = [];
-      if (tensor) {
-        const ti = performance.now();
-        const outputs = await session.run({ [input.name]: tensor }, decoder.outputNames);
-        const tp = performance.now();
-        decoded = decoder.decode(outputs, {
-          inputWidth: tensor.dims[3]!,
-          inputHeight: tensor.dims[2]!,
-          conf: post.conf ?? 0.001,
-          maxDet: post.maxDet ?? 100,
-          multiLabel,
-        });
-        perImageInference = (tp - ti) / okSlots.length;
-        // Finalisation is timed below per batch; decode time is shared out with it.
-        perImagePost = (performance.now() - tp) / okSlots.length;
-      }
-
-      const tf = performance.now();
-      const finals = okSlots.map((slot, k) =>
-        finalizeDetections(decoded[k]!, slot.transform!, options.categoryIds, slot.image.id, post),
-      );
-      perImagePost += (performance.now() - tf) / Math.max(1, okSlots.length);
-
-      let k = 0;
-      for (const slot of slots) {
-        const file = fileOf(slot.image);
-        done++;
-        if (slot.error) {
-          failures.push({ imageId: slot.image.id, file, reason: slot.error });
-          logger?.warn(`${file}: skipped, ${slot.error}`);
-          await options.onImage?.({
-            imageId: slot.image.id,
-            file,
-            detections: null,
-            error: slot.error,
-            done,
-            total: images.length,
-          });
-          continue;
-        }
-        const dets = finals[k++]!;
-        const timing = {
-          preprocessMs: slot.preprocessMs,
-          inferenceMs: perImageInference,
-          postprocessMs: perImagePost,
-        };
-        preprocessMs.push(timing.preprocessMs);
-        inferenceMs.push(timing.inferenceMs);
-        postprocessMs.push(timing.postprocessMs);
-        if (collect) for (const d of dets) detections.push(d);
-        await options.onImage?.({
-          imageId: slot.image.id,
-          file,
-          detections: dets,
-          timing,
-          done,
-          total: images.length,
-        });
-      }
+      const { slots, feed } = settled.batch;
+      // Start this batch's inference, then finish the previous batch while it runs (on a worker
+      // session the two truly overlap; in-process, run() starts only after finish() yields).
+      const current: RunningBatch = {
+        slots,
+        ...(feed ? { feed: { data: feed.data, dims: feed.dims } } : {}),
+        result: feed
+          ? session.run({ [input.name]: feed }, decoder.outputNames, { transfer: true })
+          : Promise.resolve(undefined),
+      };
+      current.result.catch(() => {}); // surfaced by finish(); avoids an unhandled rejection meanwhile
+      const prior = previous;
+      previous = current;
+      if (prior) await finish(prior);
+    }
+    if (previous) {
+      await finish(previous);
     }
   } finally {
-    // On abort or error, let in-flight image work finish so nothing runs on after we return.
-    await drain();
+    // On abort or error, let in-flight work settle so nothing runs on after we return.
+    await Promise.all(queue.splice(0));
+    await previous?.result.catch(() => {});
   }
 
   const wallS = (performance.now() - t0) / 1000;

@@ -7,7 +7,7 @@ import ort from 'onnxruntime-node';
 import { UserError } from '../util/errors.ts';
 import type { OutputSpec, OutputTensor } from './decoders/types.ts';
 import type { Logger } from './logger.ts';
-import { tensorToFloat32 } from './ort-tensor.ts';
+import { inputTensor, tensorToFloat32 } from './ort-tensor.ts';
 
 export type Device = 'cpu' | 'cuda' | 'tensorrt';
 
@@ -31,6 +31,14 @@ export interface SessionOptions {
   logger?: Logger;
   /** Model file, named in errors. */
   file?: string;
+  /**
+   * Host the session on a worker thread. onnxruntime-node's run() blocks the JS thread for the
+   * whole inference, so in-process nothing else (image normalisation, decoding, NMS) can run
+   * meanwhile; on a worker, the pipeline overlaps all of that with inference, and inference
+   * time is measured without main-thread noise. Measured (bench:runner, 2 cores, onnxruntime on
+   * 1 thread): pipeline/bare throughput 0.93 on a worker vs 0.79 in-process. Default true.
+   */
+  worker?: boolean;
 }
 
 export interface InputSpec {
@@ -40,16 +48,42 @@ export interface InputSpec {
   dims: readonly (number | string)[];
 }
 
+/** An input to feed: float32 data, or float16 as raw half bits (Uint16Array); dims e.g. NCHW. */
+export interface FeedTensor {
+  data: Float32Array | Uint16Array;
+  dims: readonly number[];
+}
+
+export interface RunResult {
+  /** Fetched outputs, converted to float32 (float16 outputs included). */
+  outputs: Record<string, OutputTensor>;
+  /** Wall time of onnxruntime's run itself, in milliseconds. */
+  inferenceMs: number;
+}
+
+export interface RunOptions {
+  /**
+   * Hand the feeds' buffers over instead of copying them (worker sessions only; the caller's
+   * arrays are detached afterwards). For feeds used once, like the pipeline's batches.
+   */
+  transfer?: boolean;
+}
+
 export interface ModelSession {
-  readonly session: ort.InferenceSession;
   /** Provider the session was created with, e.g. 'cpu', 'cuda' (after any fallback). */
   readonly provider: string;
   readonly requestedDevice: Device;
   readonly onnxruntimeVersion: string;
   readonly inputs: readonly InputSpec[];
   readonly outputs: readonly OutputSpec[];
-  /** Runs and returns the fetched outputs as float32 (float16 outputs are converted). */
-  run(feeds: Record<string, ort.Tensor>, fetches?: readonly string[]): Promise<Record<string, OutputTensor>>;
+  /** Whether onnxruntime runs on its own thread (see SessionOptions.worker). */
+  readonly inWorker: boolean;
+  /** Runs the model on the feeds; `fetches` limits the outputs computed and returned. */
+  run(
+    feeds: Readonly<Record<string, FeedTensor>>,
+    fetches?: readonly string[],
+    options?: RunOptions,
+  ): Promise<RunResult>;
   release(): Promise<void>;
 }
 
@@ -74,6 +108,10 @@ export async function createSession(
   model: string | Uint8Array,
   options: SessionOptions = {},
 ): Promise<ModelSession> {
+  if (options.worker ?? true) {
+    const { createWorkerSession } = await import('./worker-session.ts');
+    return createWorkerSession(model, options);
+  }
   const device = options.device ?? 'cpu';
   const file = options.file ?? (typeof model === 'string' ? model : undefined);
   const base: ort.InferenceSession.SessionOptions = {
@@ -131,19 +169,23 @@ export async function createSession(
   const outputs = meta(session.outputMetadata).map(({ name, dims }) => ({ name, dims }));
   const s = session;
   return {
-    session: s,
     provider,
     requestedDevice: device,
     onnxruntimeVersion: ort.env.versions.node ?? ort.env.versions.common,
     inputs,
     outputs,
+    inWorker: false,
     async run(feeds, fetches) {
-      const results = fetches ? await s.run(feeds, [...fetches]) : await s.run(feeds);
+      const tensors: Record<string, ort.Tensor> = {};
+      for (const [name, f] of Object.entries(feeds)) tensors[name] = inputTensor(f.data, f.dims);
+      const t0 = performance.now();
+      const results = fetches ? await s.run(tensors, [...fetches]) : await s.run(tensors);
+      const inferenceMs = performance.now() - t0;
       const out: Record<string, OutputTensor> = {};
       for (const [name, tensor] of Object.entries(results)) {
         out[name] = { name, dims: tensor.dims, data: tensorToFloat32(tensor, name) };
       }
-      return out;
+      return { outputs: out, inferenceMs };
     },
     release: () => s.release(),
   };

@@ -1,4 +1,3 @@
-import ort from 'onnxruntime-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildHeadModel, type HeadOutput } from '../../onnx/head-model.ts';
 import { UserError } from '../../util/errors.ts';
@@ -32,8 +31,8 @@ async function decodeWith(
   imageMeans.forEach((v, b) => {
     pixels.fill(v, b * 3 * H * W, (b + 1) * 3 * H * W);
   });
-  const results = await session.run(
-    { images: new ort.Tensor('float32', pixels, [imageMeans.length, 3, H, W]) },
+  const { outputs: results } = await session.run(
+    { images: { data: pixels, dims: [imageMeans.length, 3, H, W] } },
     bound.outputNames,
   );
   return bound.decode(results, { ...ctx, ...options.ctx });
