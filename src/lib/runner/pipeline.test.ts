@@ -127,6 +127,23 @@ describe('runPipeline', () => {
     expect(warnings).toContain('model has a fixed batch of 4; using batch 4 instead of 1');
   });
 
+  it('handles dynamic input sizes: each image gets its own tensor size', async () => {
+    const { session, decoder } = await setup(end2endModel());
+    const result = await runPipeline([images[0]!, images[6]!], {
+      session,
+      decoder,
+      preprocess: { dynamic: { maxSize: 64, stride: 32 } },
+      categoryIds: new Int32Array([5, 7]),
+    });
+    await session.release();
+    // 32x32 grey: scaled by 2 to a 64x64 tensor, so [8,16,24,32] → [4,8,12,16] in the original.
+    expect(result.detections.find((d) => d.image_id === 100)!.bbox).toEqual([4, 8, 8, 8]);
+    // 64x32 black: scale 1, tensor 64x32 (no padding needed at stride 32); y2 = 32 stays inside.
+    const wide = result.detections.find((d) => d.image_id === 300)!;
+    expect(wide.bbox).toEqual([8, 16, 16, 16]);
+    expect(wide.score).toBeCloseTo(0.5, 4); // black image, no padding: mean 0
+  });
+
   it('refuses a manifest size that does not match the model', async () => {
     const { session, decoder } = await setup(end2endModel({ inputDims: [1, 3, 32, 32] }));
     await expect(
