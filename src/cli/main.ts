@@ -29,6 +29,10 @@ const commands: Record<
     summary: 'scaffold models/<id>/ (model.yaml with comments, README.md)',
     load: () => import('./commands/new-model.ts'),
   },
+  'pr-check': {
+    summary: 'policy checks on a pull request, as a Markdown summary',
+    load: () => import('./commands/pr-check.ts'),
+  },
 };
 
 function usage(): string {
