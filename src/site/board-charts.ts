@@ -59,13 +59,14 @@ export function paramsChart(rows: readonly BoardRow[], dataset: string): { svg: 
     svg: scatterChart({
       id: `params-${dataset}`,
       title: 'AP against parameter count',
-      desc: `${usable.length} models; x: parameters in millions (log scale), y: AP. The dashed line joins the Pareto-optimal models.`,
-      xLabel: 'Parameters, millions (log scale)',
+      desc: `${usable.length} models; x: parameter count (log scale), y: AP. The dashed line joins the Pareto-optimal models.`,
+      xLabel: 'Parameters (log scale)',
+      xFormat: params,
       yLabel: 'AP (50:95)',
       xLog: true,
       points: usable.map((r) => ({
         key: r.key,
-        x: r.params! / 1e6,
+        x: r.params!,
         y: r.AP! * 100,
         group: families.get(r.family)!,
         title: `${r.name}: AP ${pct(r.AP)}, ${params(r.params)} parameters`,
@@ -110,7 +111,7 @@ export function classHeatmap(
       if (ap === null) return null;
       return { v: ap, title: `${top[i]!.name} · ${classes[j]!.name}: AP ${pct(ap)}` };
     },
-    cellSize: classes.length > 40 ? 12 : 18,
+    cellSize: classes.length > 40 ? 12 : classes.length > 12 ? 18 : 30,
     rowLabelWidth: 170,
     colLabelHeight: 96,
   });

@@ -10,7 +10,11 @@ import { resolveRealInside } from '../lib/manifest/paths.ts';
 export const SAMPLE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp']);
 export const MAX_SAMPLE_BYTES = 20 * 1024 * 1024;
 
-/** Absolute path of a publishable sample image, or null. */
+/**
+ * Absolute path of a publishable sample image, or null. `file` may be relative to the images
+ * folder (the COCO file_name) or to the repository root (what the runner writes today); either
+ * way it must land inside the dataset's images folder.
+ */
 export async function sampleImagePath(
   root: string,
   dataset: string,
@@ -20,15 +24,22 @@ export async function sampleImagePath(
   if (imagesPath === null) return null;
   if (!SAMPLE_EXTENSIONS.has(extname(file).toLowerCase())) return null;
   const datasetDir = join(root, 'datasets', dataset);
+  let imagesDir: string | undefined;
   try {
-    const imagesDir = await resolveRealInside(datasetDir, datasetDir, imagesPath);
-    if (!imagesDir) return null;
-    const abs = await resolveRealInside(imagesDir, imagesDir, file);
-    if (!abs) return null;
-    const s = await stat(abs);
-    return s.isFile() && s.size <= MAX_SAMPLE_BYTES ? abs : null;
+    imagesDir = await resolveRealInside(datasetDir, datasetDir, imagesPath);
   } catch {
-    // Missing image: the sample is drawn without its picture.
     return null;
   }
+  if (!imagesDir) return null;
+  for (const base of [imagesDir, root]) {
+    try {
+      const abs = await resolveRealInside(imagesDir, base, file);
+      if (!abs) continue;
+      const s = await stat(abs);
+      if (s.isFile() && s.size <= MAX_SAMPLE_BYTES) return abs;
+    } catch {
+      // Not under this base; try the next. A missing image is drawn as boxes only.
+    }
+  }
+  return null;
 }

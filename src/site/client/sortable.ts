@@ -9,10 +9,18 @@ function key(cell: Element | undefined): number | string {
   return (cell.textContent ?? '').trim().toLowerCase();
 }
 
-for (const table of document.querySelectorAll<HTMLTableElement>('table.sortable')) {
+/** Wires every `table.sortable` under `root` (the compare page calls it after rendering). */
+export function enableSorting(root: ParentNode = document): void {
+  for (const table of root.querySelectorAll<HTMLTableElement>('table.sortable')) {
+    wire(table);
+  }
+}
+
+function wire(table: HTMLTableElement): void {
   const head = table.tHead?.rows[0];
   const body = table.tBodies[0];
-  if (!head || !body) continue;
+  if (!head || !body || table.dataset['sortable'] === 'on') return;
+  table.dataset['sortable'] = 'on';
   [...head.cells].forEach((th, col) => {
     const button = th.querySelector('button');
     button?.addEventListener('click', () => {
@@ -33,3 +41,5 @@ for (const table of document.querySelectorAll<HTMLTableElement>('table.sortable'
     });
   });
 }
+
+enableSorting();
