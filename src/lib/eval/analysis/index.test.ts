@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ConfusionSchema,
+  ErrorBreakdownSchema,
+  F1Schema,
+  MetricsSchema,
+  OptimalSchema,
+  PerClassSchema,
+  UncertaintySchema,
+} from '../../schema/metrics.ts';
+import { analyze } from './index.ts';
+import { evaluateParity, parityCases } from './test-helpers.ts';
+
+describe('analyze', () => {
+  for (const name of parityCases()) {
+    it(`${name}: every field fits the metric schema and agrees with the others`, () => {
+      const ev = evaluateParity(name);
+      const a = analyze(ev, { bootstrap: { resamples: 200, seed: 1 } });
+      MetricsSchema.shape.curves.parse(a.curves);
+      OptimalSchema.parse(a.optimal);
+      ConfusionSchema.parse(a.confusion);
+      F1Schema.parse(a.f1);
+      ErrorBreakdownSchema.parse(a.errors);
+      UncertaintySchema.parse(a.uncertainty);
+      const K = ev.gt.categoryIds.length;
+      expect(a.perClassCounts).toHaveLength(K);
+      a.perClassCounts.forEach((c, k) => {
+        PerClassSchema.pick({ id: true, tp: true, fp: true, fn: true, confused: true }).parse(c);
+        expect(c.id).toBe(ev.gt.categoryIds[k]);
+        expect(a.confusion.matrix[k]![k]).toBe(c.tp);
+      });
+      expect(a.confusion.confidence).toBe(a.optimal.confidence);
+      expect(a.f1.f1_50).toBe(a.optimal.f1);
+      expect(a.curves.confidence.some((p) => p.conf === a.optimal.confidence && p.f1 === a.optimal.f1)).toBe(
+        true,
+      );
+      expect(a.uncertainty.seed).toBe(1);
+    });
+  }
+});
