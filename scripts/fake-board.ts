@@ -480,6 +480,20 @@ function manifest(m: FakeModel): Record<string, unknown> {
   };
 }
 
+/**
+ * One metric file of the fake board, in memory (for unit tests): the `index`-th model on the
+ * first (80-class) or second (5-class) dataset of a board with the given seed.
+ */
+export function fakeMetrics(opts: { seed?: number; index?: number; dataset?: 0 | 1 } = {}): Metrics {
+  const seed = opts.seed ?? 1;
+  const index = opts.index ?? 0;
+  const d = opts.dataset ?? 0;
+  const rand = rng(seed);
+  const datasets = makeDatasets(2, rand);
+  const models = makeModels(index + 1, rand);
+  return makeMetrics(models[index]!, datasets[d]!, seed * 100_003 + index * 31 + d, 4);
+}
+
 export async function generateBoard(opts: FakeBoardOptions): Promise<FakeBoardSummary> {
   const seed = opts.seed ?? 1;
   const decimals = opts.decimals ?? 4;
