@@ -92,6 +92,7 @@ describe('GitHub Actions workflows', () => {
         '    runs-on: ubuntu-latest',
         '    needs: missing-job',
         '    steps:',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JS template
         '      - run: echo "${{ github.event.pull_request.title }} ${{ matrix.nope }}"',
         '',
       ].join('\n'),
