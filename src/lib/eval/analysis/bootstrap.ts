@@ -170,12 +170,12 @@ export interface Scratch {
   readonly tp: Float64Array;
   readonly ig: Float64Array;
   /** Per true-positive event of the current class and threshold × resample: cumulative TP and FP. */
-  readonly tpAt: Float64Array;
+  readonly tpAt: Int32Array;
   readonly fpAt: Float64Array;
-  /** Per resample: points kept for the current class and threshold. */
-  readonly count: Int32Array;
   /** Per resample × recall threshold: see fillMinTp. */
   readonly minTp: Float64Array;
+  /** Per resample: thresholds reached by each TP count, see interpolatedSum; grown on demand. */
+  reached: Int32Array;
   readonly sumAll: Float64Array;
   readonly sum50: Float64Array;
   readonly defined: Int32Array;
@@ -190,10 +190,10 @@ export function makeScratch(plan: BootstrapPlan, B: number): Scratch {
     seenAt: new Float64Array(L * B),
     tp: new Float64Array(B),
     ig: new Float64Array(B),
-    tpAt: new Float64Array(L * B),
+    tpAt: new Int32Array(L * B),
     fpAt: new Float64Array(L * B),
-    count: new Int32Array(B),
     minTp: new Float64Array(B * plan.R),
+    reached: new Int32Array(0),
     sumAll: new Float64Array(B),
     sum50: new Float64Array(B),
     defined: new Int32Array(B),
@@ -218,7 +218,8 @@ export function weightedApBatch(
   outOffset: number,
 ): void {
   const { K, T, R, ordImg, evPos, evImg, evIgnoredAll, tpStart, tpEv, igStart, igEv, recThrs } = plan;
-  const { B, npig, seen, seenAt, tp, ig, tpAt, fpAt, count, minTp, sumAll, sum50, defined } = scratch;
+  const { B, npig, seen, seenAt, tp, ig, tpAt, fpAt, minTp, sumAll, sum50, defined } = scratch;
+  const L = Math.max(plan.longest, 1);
   sumAll.fill(0);
   sum50.fill(0);
   defined.fill(0);
@@ -237,7 +238,26 @@ export function weightedApBatch(
       }
     }
     if (!any) continue;
-    for (let b = 0; b < B; b++) if (npig[b] > 0) fillMinTp(npig[b], recThrs, minTp, b * R);
+    let most = 0;
+    for (let b = 0; b < B; b++) {
+      if (npig[b] === 0) continue;
+      fillMinTp(npig[b], recThrs, minTp, b * R);
+      most = Math.max(most, npig[b]);
+    }
+    // reached[b * stride + v + 1] = number of thresholds r with minTp[r] <= v, for v in -1..npig.
+    const stride = most + 2;
+    if (scratch.reached.length < B * stride) scratch.reached = new Int32Array(B * stride * 2);
+    const reached = scratch.reached;
+    for (let b = 0; b < B; b++) {
+      if (npig[b] === 0) continue;
+      const base = b * stride;
+      let r = 0;
+      reached[base] = 0;
+      for (let v = 0; v <= npig[b]; v++) {
+        while (r < R && minTp[b * R + r] <= v) r++;
+        reached[base + v + 1] = r;
+      }
+    }
 
     const ev0 = plan.evStart[k];
     seen.fill(0);
@@ -260,7 +280,6 @@ export function weightedApBatch(
       const c = k * T + t;
       tp.fill(0);
       ig.fill(0);
-      count.fill(0);
       let q = igStart[c];
       const qEnd = igStart[c + 1];
       const n = tpStart[c + 1] - tpStart[c];
@@ -272,21 +291,18 @@ export function weightedApBatch(
         }
         const row = evImg[v] * B;
         const s = (v - ev0) * B;
-        for (let b = 0; b < B; b++) {
-          const wb = W[row + b];
-          const x = tp[b] + wb;
+        // Resample-major: each resample's points are contiguous for the interpolation below.
+        for (let b = 0, o = i; b < B; b++, o += L) {
+          const x = tp[b] + W[row + b];
           tp[b] = x;
-          // Written always, kept only with a positive weight: a true positive of weight 0
-          // repeats the previous recall at no higher precision, so it could not matter.
-          const o = count[b] * B + b;
           tpAt[o] = x;
           fpAt[o] = seenAt[s + b] - ig[b] - x;
-          count[b] += wb > 0 ? 1 : 0;
         }
       }
+      if (n === 0) continue;
       for (let b = 0; b < B; b++) {
-        if (npig[b] === 0 || count[b] === 0) continue;
-        const sum = interpolatedSum(tpAt, fpAt, count[b], B, b, minTp, b * R, R);
+        if (npig[b] === 0) continue;
+        const sum = interpolatedSum(tpAt, fpAt, b * L, n, reached, b * stride);
         sumAll[b] += sum;
         if (t === plan.t50) sum50[b] += sum;
       }
@@ -316,36 +332,30 @@ function fillMinTp(npig: number, recThrs: Float64Array, minTp: Float64Array, off
 }
 
 /**
- * pycocotools' interpolated precision summed over the R recall thresholds, for resample b of
- * the n points tpAt[j * B + b], fpAt[j * B + b] (cumulative TP and FP at each true positive), in
- * one backward pass: point j serves the thresholds whose least TP count lies in
- * (tp[j-1], tp[j]] (searchsorted side='left' on recall) with the running maximum of precision
- * tp / (fp + tp + eps) from the right; thresholds above the final recall read 0. A small
- * function of its own, so that the JIT keeps its state in registers.
+ * pycocotools' interpolated precision summed over the recall thresholds, for the n points
+ * tpAt[from + j], fpAt[from + j] (cumulative TP and FP at each true positive, in score order), in
+ * one backward pass: point j serves the thresholds first reached there (searchsorted
+ * side='left' on recall), those with tp[j-1] < minTp <= tp[j], counted through the `reached`
+ * table, each with the running maximum of precision tp / (fp + tp + eps) from the right.
+ * Thresholds above the final recall are never reached and read 0. Branch-free but for the loop:
+ * which points serve thresholds is data-dependent and would mispredict.
  */
 function interpolatedSum(
-  tpAt: Float64Array,
+  tpAt: Int32Array,
   fpAt: Float64Array,
+  from: number,
   n: number,
-  B: number,
-  b: number,
-  minTp: Float64Array,
-  offset: number,
-  R: number,
+  reached: Int32Array,
+  base: number,
 ): number {
-  let x = tpAt[(n - 1) * B + b];
-  let r = offset + R - 1;
-  while (r >= offset && x < minTp[r]) r--;
   let running = 0;
   let sum = 0;
-  for (let j = n - 1; j >= 0; j--) {
-    const pr = x / (fpAt[j * B + b] + x + EPS);
-    if (pr > running) running = pr;
-    const previous = j > 0 ? tpAt[(j - 1) * B + b] : -1;
-    while (r >= offset && previous < minTp[r]) {
-      sum += running;
-      r--;
-    }
+  let x = tpAt[from + n - 1];
+  for (let j = from + n - 1; j >= from; j--) {
+    const previous = j > from ? tpAt[j - 1] : -1;
+    const pr = x / (fpAt[j] + x + EPS);
+    running = pr > running ? pr : running;
+    sum += running * (reached[base + x + 1] - reached[base + previous + 1]);
     x = previous;
   }
   return sum;

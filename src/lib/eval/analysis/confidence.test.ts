@@ -13,6 +13,7 @@ function sweepOf(gt: CocoJson, dt: DetJson[]) {
   const status = outcomes(ev.matches, 0, 0);
   const scored = scoredOutcomes(
     ev.matches,
+    ev.accumulated.order,
     status,
     perClass.reduce((a, b) => a + b, 0),
   );
@@ -112,11 +113,11 @@ describe('confidence sweep', () => {
   });
 
   it('handles no detections and no GT', () => {
-    const none: ScoredOutcomes = { tpScores: new Float64Array(), fpScores: new Float64Array(), positives: 0 };
+    const none: ScoredOutcomes = { scores: new Float64Array(), cumTp: new Int32Array(1), positives: 0 };
     expect(optimalConfidence(none)).toEqual({ confidence: 0, precision: 1, recall: 0, f1: 0 });
     const onlyFp: ScoredOutcomes = {
-      tpScores: new Float64Array(),
-      fpScores: Float64Array.of(0.2, 0.5),
+      scores: Float64Array.of(0.5, 0.2),
+      cumTp: new Int32Array(3),
       positives: 0,
     };
     // F1 is 0 everywhere: the highest score wins the tie.

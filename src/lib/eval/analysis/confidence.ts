@@ -1,6 +1,6 @@
 import type { ConfidencePoint, Optimal } from '../../schema/metrics.ts';
 import type { Matches } from '../match.ts';
-import { FP, TP } from './outcomes.ts';
+import { FP, IGNORED, TP } from './outcomes.ts';
 
 /**
  * Precision, recall and F1 as a function of a confidence threshold c (keep detections with
@@ -17,45 +17,90 @@ export interface ConfidenceSweep {
   readonly optimal: Optimal;
 }
 
-/** Scores of the true and false positives (ignored detections are neither), ascending. */
+/** The true and false positives (ignored detections are neither) by descending score. */
 export interface ScoredOutcomes {
-  readonly tpScores: Float64Array;
-  readonly fpScores: Float64Array;
+  readonly scores: Float64Array;
+  /** cumTp[i] = true positives among the first i; the rest of the first i are false positives. */
+  readonly cumTp: Int32Array;
   /** Non-ignored GT: the recall denominator. */
   readonly positives: number;
 }
 
-export function scoredOutcomes(matches: Matches, status: Uint8Array, positives: number): ScoredOutcomes {
-  let nTp = 0;
-  let nFp = 0;
-  for (let e = 0; e < matches.length; e++) {
-    if (status[e] === TP) nTp++;
-    else if (status[e] === FP) nFp++;
+/**
+ * Merges the classes' score-sorted runs (pycocotools' merged order per class) pairwise, instead
+ * of sorting ~500k scores from scratch.
+ */
+export function scoredOutcomes(
+  matches: Matches,
+  order: Int32Array,
+  status: Uint8Array,
+  positives: number,
+): ScoredOutcomes {
+  const K = matches.catStart.length - 1;
+  let n = 0;
+  for (let e = 0; e < matches.length; e++) if (status[e] !== IGNORED) n++;
+  let vals = new Float64Array(n);
+  let tps = new Uint8Array(n);
+  let runs: number[] = [0];
+  n = 0;
+  for (let k = 0; k < K; k++) {
+    for (let p = matches.catStart[k]; p < matches.catStart[k + 1]; p++) {
+      const e = order[p];
+      if (status[e] === IGNORED) continue;
+      vals[n] = matches.score[e];
+      tps[n++] = status[e] === TP ? 1 : 0;
+    }
+    if (n > runs[runs.length - 1]!) runs.push(n);
   }
-  const tpScores = new Float64Array(nTp);
-  const fpScores = new Float64Array(nFp);
-  nTp = 0;
-  nFp = 0;
-  for (let e = 0; e < matches.length; e++) {
-    if (status[e] === TP) tpScores[nTp++] = matches.score[e];
-    else if (status[e] === FP) fpScores[nFp++] = matches.score[e];
+  let outVals = new Float64Array(n);
+  let outTps = new Uint8Array(n);
+  while (runs.length > 2) {
+    const next: number[] = [0];
+    for (let r = 0; r + 1 < runs.length; r += 2) {
+      const lo = runs[r]!;
+      const mid = runs[r + 1]!;
+      const hi = r + 2 < runs.length ? runs[r + 2]! : mid;
+      let i = lo;
+      let j = mid;
+      let o = lo;
+      while (i < mid && j < hi) {
+        if (vals[i] >= vals[j]) {
+          outVals[o] = vals[i];
+          outTps[o++] = tps[i++];
+        } else {
+          outVals[o] = vals[j];
+          outTps[o++] = tps[j++];
+        }
+      }
+      while (i < mid) {
+        outVals[o] = vals[i];
+        outTps[o++] = tps[i++];
+      }
+      while (j < hi) {
+        outVals[o] = vals[j];
+        outTps[o++] = tps[j++];
+      }
+      next.push(hi);
+    }
+    [vals, outVals] = [outVals, vals];
+    [tps, outTps] = [outTps, tps];
+    runs = next;
   }
-  // Typed-array sort without a comparator is numeric and native.
-  tpScores.sort();
-  fpScores.sort();
-  return { tpScores, fpScores, positives };
+  const cumTp = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) cumTp[i + 1] = cumTp[i] + tps[i];
+  return { scores: vals, cumTp, positives };
 }
 
-/** Number of values >= c in an ascending array. */
+/** Number of leading values >= c in a descending array. */
 function countAtLeast(sorted: Float64Array, c: number): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (sorted[mid] < c) lo = mid + 1;
+    if (sorted[mid] >= c) lo = mid + 1;
     else hi = mid;
   }
-  return sorted.length - lo;
+  return lo;
 }
 
 /**
@@ -72,12 +117,9 @@ export function pointAt(conf: number, tp: number, fp: number, positives: number)
 }
 
 export function confidenceAt(outcomes: ScoredOutcomes, conf: number): ConfidencePoint {
-  return pointAt(
-    conf,
-    countAtLeast(outcomes.tpScores, conf),
-    countAtLeast(outcomes.fpScores, conf),
-    outcomes.positives,
-  );
+  const kept = countAtLeast(outcomes.scores, conf);
+  const tp = outcomes.cumTp[kept];
+  return pointAt(conf, tp, kept - tp, outcomes.positives);
 }
 
 /**
@@ -87,29 +129,20 @@ export function confidenceAt(outcomes: ScoredOutcomes, conf: number): Confidence
  * detections). Without any true or false positive the optimum is 0 (keep everything).
  */
 export function optimalConfidence(outcomes: ScoredOutcomes): Optimal {
-  const { tpScores, fpScores, positives: n } = outcomes;
-  let i = tpScores.length - 1;
-  let j = fpScores.length - 1;
-  let tp = 0;
-  let fp = 0;
+  const { scores, cumTp, positives: n } = outcomes;
   let bestTp = -1;
   let bestFp = 0;
   let bestConf = 0;
-  while (i >= 0 || j >= 0) {
-    const s = Math.max(i >= 0 ? tpScores[i] : -Infinity, j >= 0 ? fpScores[j] : -Infinity);
-    while (i >= 0 && tpScores[i] === s) {
-      tp++;
-      i--;
-    }
-    while (j >= 0 && fpScores[j] === s) {
-      fp++;
-      j--;
-    }
+  for (let i = 0; i < scores.length; i++) {
+    // Threshold scores[i] keeps everything up to the last entry with the same score.
+    if (i + 1 < scores.length && scores[i + 1] === scores[i]) continue;
+    const tp = cumTp[i + 1];
+    const fp = i + 1 - tp;
     // tp/(tp+fp+n) > bestTp/(bestTp+bestFp+n), cross-multiplied: integers below 2^53, exact.
     if (bestTp < 0 || tp * (bestTp + bestFp + n) > bestTp * (tp + fp + n)) {
       bestTp = tp;
       bestFp = fp;
-      bestConf = s;
+      bestConf = scores[i];
     }
   }
   if (bestTp < 0) return { confidence: 0, precision: 1, recall: 0, f1: 0 };

@@ -86,6 +86,7 @@ describe('confusion matrix', () => {
       const conf = confidenceSweep(
         scoredOutcomes(
           e.matches,
+          e.accumulated.order,
           status,
           perClass.reduce((a, b) => a + b, 0),
         ),

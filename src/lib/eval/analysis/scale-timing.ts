@@ -47,7 +47,7 @@ for (let i = 0; i < repeats; i++) {
   for (const v of perClass) positives += v;
   const sweep = time(
     'confidence sweep',
-    () => confidenceSweep(scoredOutcomes(ev.matches, status, positives)),
+    () => confidenceSweep(scoredOutcomes(ev.matches, ev.accumulated.order, status, positives)),
     log,
   );
   const conf = sweep.optimal.confidence;
