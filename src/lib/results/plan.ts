@@ -17,8 +17,11 @@ import { type DatasetInputs, readDatasetInputs } from './dataset-inputs.ts';
 import { shardCountFor } from './shards.ts';
 import { readResultIfExists, resultPath, resultRelativePath } from './store.ts';
 
-/** Datasets with more images than this are split into shards, one job each. */
-export const DEFAULT_MAX_IMAGES_PER_SHARD = 2500;
+/**
+ * Datasets with more images than this are split into shards, one job each. COCO val2017 (5,000
+ * images) runs as one job: sharding is for sets whose single run would outlast a CI job.
+ */
+export const DEFAULT_MAX_IMAGES_PER_SHARD = 10_000;
 
 export interface PlanOptions {
   readonly repoRoot: string;
