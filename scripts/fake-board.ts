@@ -202,7 +202,7 @@ function makeModels(count: number, rand: () => number): FakeModel[] {
         : null,
       notes:
         i % 7 === 0
-          ? `## Notes on ${label}\n\nExported with **opset 17**; NMS runs in Podium, not in the graph.\n\n- Trained on COCO train2017\n- Input is letterboxed to 640\n\n<script>alert("xss")</script>\n<img src="x" onerror="alert(1)">\n[a link](javascript:alert(1)) and [the paper](https://arxiv.org/abs/2304.00501).\n`
+          ? `## Notes on ${label}\n\nExported with **opset 17**; NMS runs in Podium, not in the graph.\n\n- Trained on COCO train2017\n- Input is letterboxed to 640\n\n<script>alert("xss")</script>\n<img src="x" onerror="alert(1)">\n\n[a link](javascript:alert(1)) and [the paper](https://arxiv.org/abs/2304.00501).\n`
           : null,
       device: DEVICES[i % 3 === 2 ? 1 : 0]!,
       history: i % 11 === 0 ? 2 : i % 13 === 0 ? 1 : 0,

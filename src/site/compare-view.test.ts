@@ -24,7 +24,7 @@ describe('compare view', () => {
     const bestCell = cells.find((c) => c[0]!.includes('best'))!;
     expect(bestCell[1]).toBe((better.coco.AP * 100).toFixed(1));
     // Fewer parameters is better.
-    expect(html).toMatch(/<td class="num best">5M<\/td>/);
+    expect(html).toMatch(/<td class="num best">5.00M<\/td>/);
   });
 
   it('per-class table has one row per class and a delta for two models', () => {

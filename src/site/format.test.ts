@@ -22,8 +22,9 @@ describe('format', () => {
     expect(params(870_000)).toBe('870K');
     expect(params(3_151_904)).toBe('3.15M');
     expect(params(65_500_000)).toBe('65.5M');
+    expect(params(26_000_000)).toBe('26.0M');
     expect(params(100_000_000)).toBe('100M');
-    expect(params(1_200_000_000)).toBe('1.2B');
+    expect(params(1_200_000_000)).toBe('1.20B');
     expect(params(null)).toBe(DASH);
   });
 

@@ -25,13 +25,11 @@ export function ms(v: number | null | undefined): string {
   return v.toFixed(0);
 }
 
-/** 3_151_904 → "3.2M"; 870_000 → "870K"; 24 → "24" (demo models are tiny). */
+/** 3_151_904 → "3.15M"; 870_000 → "870K"; 24 → "24" (demo models are tiny). */
 export function params(v: number | null | undefined): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return DASH;
-  const short = (x: number) => {
-    const s = x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : x.toFixed(0);
-    return s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s;
-  };
+  // Three significant digits, zeros kept so a column of values lines up.
+  const short = (x: number) => (x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : x.toFixed(0));
   if (v >= 1e9) return `${short(v / 1e9)}B`;
   if (v >= 1e6) return `${short(v / 1e6)}M`;
   if (v >= 1e3) return `${short(v / 1e3)}K`;
