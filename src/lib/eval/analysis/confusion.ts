@@ -1,9 +1,8 @@
 import type { Confusion } from '../../schema/metrics.ts';
 import type { CocoEvaluation } from '../evaluate.ts';
-import { bboxIou } from '../match.ts';
 import { countingSortBy, sortByScoreDesc } from '../stable-sort.ts';
 import type { GtByImage } from './gt-by-image.ts';
-import { matchedByTp } from './gt-by-image.ts';
+import { iouAt, matchedByTp } from './gt-by-image.ts';
 import { categoryOf, FP, TP } from './outcomes.ts';
 
 export interface ConfusionAnalysis {
@@ -64,12 +63,17 @@ export function confusionMatrix(
     const k = cat[e];
     const j = matches.det[e];
     const im = matches.img[e];
+    const dx = dt.x[j];
+    const dy = dt.y[j];
+    const dx2 = dt.w[j] + dx;
+    const dy2 = dt.h[j] + dy;
+    const dArea = dt.w[j] * dt.h[j];
     let best = -1;
     let bestIou = -1;
     for (let p = byImage.start[im]; p < byImage.start[im + 1]; p++) {
       const g = byImage.ann[p];
-      if (counted[g] === 0 || taken[g] !== 0 || ga.cat[g] === k) continue;
-      const iou = bboxIou(dt.x[j], dt.y[j], dt.w[j], dt.h[j], ga.x[g], ga.y[g], ga.w[g], ga.h[g], false);
+      if (counted[g] === 0 || taken[g] !== 0 || byImage.cat[p] === k) continue;
+      const iou = iouAt(byImage, p, dx, dy, dx2, dy2, dArea);
       if (iou >= threshold && iou > bestIou) {
         bestIou = iou;
         best = g;

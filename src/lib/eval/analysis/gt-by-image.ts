@@ -4,22 +4,73 @@ import type { EvalParams } from '../params.ts';
 import { countingSortBy } from '../stable-sort.ts';
 import { TP } from './outcomes.ts';
 
-/** GT annotation indices grouped by image, file order within an image: image i owns [start[i], start[i+1]). */
+/**
+ * GT grouped by image, file order within an image: image i owns positions [start[i], start[i+1]).
+ * Boxes are copied into that order (far edges and area precomputed with the same float
+ * operations as bboxIou), so that per-detection loops over an image's GT read contiguous memory.
+ */
 export interface GtByImage {
   readonly start: Int32Array;
+  /** Annotation index at each position. */
   readonly ann: Int32Array;
+  readonly cat: Int32Array;
+  readonly x: Float64Array;
+  readonly y: Float64Array;
+  /** w + x and h + y, as bboxIou adds them. */
+  readonly x2: Float64Array;
+  readonly y2: Float64Array;
+  /** w * h. */
+  readonly area: Float64Array;
 }
 
 export function groupGtByImage(gt: CocoGt): GtByImage {
   const ga = gt.annotations;
+  const n = ga.length;
   const I = gt.imageIds.length;
-  const identity = new Int32Array(ga.length);
-  for (let i = 0; i < identity.length; i++) identity[i] = i;
+  const identity = new Int32Array(n);
+  for (let i = 0; i < n; i++) identity[i] = i;
   const ann = countingSortBy(identity, ga.img, I);
   const start = new Int32Array(I + 1);
-  for (let i = 0; i < ga.length; i++) start[ga.img[i] + 1]++;
+  for (let i = 0; i < n; i++) start[ga.img[i] + 1]++;
   for (let i = 0; i < I; i++) start[i + 1] += start[i];
-  return { start, ann };
+  const cat = new Int32Array(n);
+  const x = new Float64Array(n);
+  const y = new Float64Array(n);
+  const x2 = new Float64Array(n);
+  const y2 = new Float64Array(n);
+  const area = new Float64Array(n);
+  for (let p = 0; p < n; p++) {
+    const g = ann[p];
+    cat[p] = ga.cat[g];
+    x[p] = ga.x[g];
+    y[p] = ga.y[g];
+    x2[p] = ga.w[g] + ga.x[g];
+    y2[p] = ga.h[g] + ga.y[g];
+    area[p] = ga.w[g] * ga.h[g];
+  }
+  return { start, ann, cat, x, y, x2, y2, area };
+}
+
+/**
+ * bboxIou (non-crowd) of a detection with the GT at position p, from precomputed edges and
+ * areas: the same float operations in the same order, so the same bits.
+ * dx2 = dw + dx, dy2 = dh + dy, dArea = dw * dh.
+ */
+export function iouAt(
+  byImage: GtByImage,
+  p: number,
+  dx: number,
+  dy: number,
+  dx2: number,
+  dy2: number,
+  dArea: number,
+): number {
+  const w = Math.min(dx2, byImage.x2[p]) - Math.max(dx, byImage.x[p]);
+  if (w <= 0) return 0;
+  const h = Math.min(dy2, byImage.y2[p]) - Math.max(dy, byImage.y[p]);
+  if (h <= 0) return 0;
+  const i = w * h;
+  return i / (dArea + byImage.area[p] - i);
 }
 
 /**

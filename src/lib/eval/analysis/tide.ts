@@ -1,9 +1,8 @@
 import type { ErrorBreakdown } from '../../schema/metrics.ts';
 import type { CocoEvaluation } from '../evaluate.ts';
-import { bboxIou } from '../match.ts';
 import { meanOfDefined } from '../numpy-mean.ts';
 import type { GtByImage } from './gt-by-image.ts';
-import { matchedByTp } from './gt-by-image.ts';
+import { iouAt, matchedByTp } from './gt-by-image.ts';
 import { interpolatedPrecision } from './interpolate.ts';
 import { evaluatedIndex, FP, IGNORED, TP } from './outcomes.ts';
 
@@ -75,8 +74,9 @@ export function classifyErrors(
     const k = dt.cat[j];
     const dx = dt.x[j];
     const dy = dt.y[j];
-    const dw = dt.w[j];
-    const dh = dt.h[j];
+    const dx2 = dt.w[j] + dx;
+    const dy2 = dt.h[j] + dy;
+    const dArea = dt.w[j] * dt.h[j];
     const im = dt.img[j];
     let any = false;
     let allMax = 0;
@@ -89,9 +89,9 @@ export function classifyErrors(
       const g = byImage.ann[p];
       if (counted[g] === 0) continue;
       any = true;
-      const iou = bboxIou(dx, dy, dw, dh, ga.x[g], ga.y[g], ga.w[g], ga.h[g], false);
+      const iou = iouAt(byImage, p, dx, dy, dx2, dy2, dArea);
       if (iou > allMax) allMax = iou;
-      if (ga.cat[g] === k) {
+      if (byImage.cat[p] === k) {
         if (iou > sameMax) {
           sameMax = iou;
           sameArg = g;
