@@ -9,7 +9,8 @@ const HELP = `Usage: podium plan [--model ID] [--dataset ID] [--force] [--json]
 Lists the model × dataset pairs whose results are missing or out of date: their cache key
 (weights, annotations and image list, runner and evaluator versions, preprocessing and inference
 parameters) differs from the stored result's run.cacheKey. Hidden models are skipped unless named
-with --model; pairs whose classes do not match the dataset's categories are skipped.
+with --model; pairs whose classes do not match the dataset's categories, and pairs whose result
+git ignores (local-only results, such as the demo's), are skipped.
 
 Options:
   --model ID          only this model
@@ -17,6 +18,7 @@ Options:
   --force             re-run every selected pair
   --json              print only the GitHub Actions matrix {"include":[{"model","dataset"[,"shard"]}]}
   --shard-images N    split datasets larger than N images into shards (default ${DEFAULT_MAX_IMAGES_PER_SHARD})
+  --include-ignored   also list pairs whose result git ignores (the demo's), e.g. to pick a smoke run
   --root DIR          repository root (default: nearest folder above with package.json or .git)
   --cache-dir DIR     download cache (default .podium/cache or $PODIUM_CACHE_DIR)
   -h, --help          show this help`;
@@ -30,6 +32,7 @@ export async function run(argv: string[]): Promise<number> {
       force: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       'shard-images': { type: 'string' },
+      'include-ignored': { type: 'boolean', default: false },
       root: { type: 'string' },
       'cache-dir': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -54,6 +57,7 @@ export async function run(argv: string[]): Promise<number> {
     force: values.force,
     cacheDir: values['cache-dir'],
     maxImagesPerShard,
+    includeIgnored: values['include-ignored'],
   });
   if (values.json) {
     console.log(JSON.stringify(toMatrix(plan)));
@@ -88,9 +92,11 @@ export function formatPlan(plan: Plan): string {
     lines.push(`skipped  ${s.model}${s.dataset ? ` × ${s.dataset}` : ''}: ${s.reason}`);
   if (lines.length > 0) lines.push('');
   lines.push(
-    todo.length === 0
-      ? `nothing to run: all ${plan.pairs.length} pair${plan.pairs.length === 1 ? ' is' : 's are'} up to date.`
-      : `${todo.length} of ${plan.pairs.length} pair${plan.pairs.length === 1 ? '' : 's'} to run.`,
+    plan.pairs.length === 0
+      ? 'nothing to run.'
+      : todo.length === 0
+        ? `nothing to run: all ${plan.pairs.length} pair${plan.pairs.length === 1 ? ' is' : 's are'} up to date.`
+        : `${todo.length} of ${plan.pairs.length} pair${plan.pairs.length === 1 ? '' : 's'} to run.`,
   );
   return lines.join('\n');
 }

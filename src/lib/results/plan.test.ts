@@ -160,6 +160,24 @@ describe('planBenchmarks', () => {
     await expect(planBenchmarks({ repoRoot: root, dataset: 'nope' })).rejects.toThrow(UserError);
   });
 
+  it('skips pairs whose result git ignores (local-only results such as the demo)', async () => {
+    const { root } = await board();
+    await execa('git', ['init', '-q'], { cwd: root });
+    await writeFile(join(root, '.gitignore'), '/results/tiny/\n');
+    const plan = await planBenchmarks({ repoRoot: root });
+    expect(plan.pairs).toEqual([]);
+    expect(toMatrix(plan)).toEqual({ include: [] });
+    expect(plan.skipped).toContainEqual({
+      model: 'm-one',
+      dataset: 'tiny',
+      reason: 'results/tiny/m-one.json is git-ignored (a local-only result)',
+    });
+    const local = await planBenchmarks({ repoRoot: root, includeIgnored: true });
+    expect(local.pairs.map((p) => p.model)).toEqual(['m-one', 'm-two']);
+    await writeFile(join(root, '.gitignore'), '/results/other/\n');
+    expect((await planBenchmarks({ repoRoot: root })).pairs).toHaveLength(2);
+  });
+
   it('splits large datasets into shards in the matrix', async () => {
     const { root } = await board();
     const plan = await planBenchmarks({ repoRoot: root, model: 'm-one', maxImagesPerShard: 4 });

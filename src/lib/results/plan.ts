@@ -5,6 +5,7 @@
  * so. The scheduled benchmark workflow turns the plan into a GitHub Actions matrix, so CI cost
  * grows with what changed, not with the size of the board.
  */
+import { execa } from 'execa';
 import { EVALUATOR_VERSION } from '../eval/params.ts';
 import { resolveWeights } from '../fetch/weights.ts';
 import { loadAllManifests } from '../manifest/discover.ts';
@@ -33,6 +34,8 @@ export interface PlanOptions {
   readonly force?: boolean | undefined;
   readonly cacheDir?: string | undefined;
   readonly maxImagesPerShard?: number | undefined;
+  /** Also plan pairs whose result git ignores (e.g. the demo's), as a local smoke run wants. */
+  readonly includeIgnored?: boolean | undefined;
 }
 
 /** new: no stored result; stale: the key changed; forced: --force; fresh: nothing to do. */
@@ -120,8 +123,38 @@ export async function planBenchmarks(options: PlanOptions): Promise<Plan> {
       );
     }
   }
-  pairs.sort((a, b) => compare(a.dataset, b.dataset) || compare(a.model, b.model));
-  return { pairs, skipped };
+  // A result git ignores (the demo's, produced on each machine) can never be published by the
+  // benchmark workflow: planning it would re-run it every week for nothing.
+  const ignored = options.includeIgnored
+    ? new Set<string>()
+    : await gitIgnored(
+        repoRoot,
+        pairs.map((p) => p.result),
+      );
+  const kept = pairs.filter((p) => {
+    if (!ignored.has(p.result)) return true;
+    skipped.push({
+      model: p.model,
+      dataset: p.dataset,
+      reason: `${p.result} is git-ignored (a local-only result)`,
+    });
+    return false;
+  });
+  kept.sort((a, b) => compare(a.dataset, b.dataset) || compare(a.model, b.model));
+  return { pairs: kept, skipped };
+}
+
+/** The paths among `paths` that git ignores in `repoRoot`; none when it is not a git repository. */
+async function gitIgnored(repoRoot: string, paths: readonly string[]): Promise<Set<string>> {
+  if (paths.length === 0) return new Set();
+  const res = await execa('git', ['check-ignore', '--stdin'], {
+    cwd: repoRoot,
+    input: paths.join('\n'),
+    reject: false,
+  });
+  // 0: some are ignored; 1: none is; 128: not a git repository (nothing can be ignored then).
+  if (res.exitCode !== 0) return new Set();
+  return new Set(String(res.stdout).split('\n').filter(Boolean));
 }
 
 /**
