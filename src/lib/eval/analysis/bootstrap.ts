@@ -391,22 +391,32 @@ export function quantile(sorted: Float64Array, q: number): number {
   return sorted[i] + (h - i) * (sorted[j] - sorted[i]);
 }
 
-/** Mean, 2.5% and 97.5% percentiles and sample standard deviation (n - 1) of the defined values. */
-export function summarizeResamples(values: Float64Array): Interval {
+/**
+ * Summary of the resampled values (those > -1; a resample without any counted GT has no AP):
+ * their mean and sample standard deviation (n - 1), and a 95% interval around the point
+ * estimate with the bootstrap distribution's own 2.5% / 97.5% spread:
+ * lo = point - (mean - q2.5), hi = point + (q97.5 - mean), clamped to [0, 1].
+ *
+ * Why not the raw percentiles: AP reads a running maximum of precision, so resampling noise
+ * pushes it up; on a COCO-sized case the resampled APs sit ~1.7 standard deviations above the
+ * point estimate, and the raw [q2.5, q97.5] does not even contain the AP we report. Re-centring
+ * keeps the spread (and its asymmetry) and leaves the bias visible as mean - point. The raw
+ * percentiles are lo + (mean - point) and hi + (mean - point), before clamping.
+ */
+export function summarizeResamples(values: Float64Array, point: number): Interval {
   const kept = values.filter((v) => v > -1).sort();
   const n = kept.length;
-  if (n === 0) return { mean: 0, lo: 0, hi: 0, std: 0 };
+  if (n === 0 || point < 0) return { mean: 0, lo: 0, hi: 0, std: 0 };
   let mean = 0;
   for (let i = 0; i < n; i++) mean += kept[i];
   mean /= n;
   let ss = 0;
   for (let i = 0; i < n; i++) ss += (kept[i] - mean) ** 2;
-  // Clamped: rounding could push the mean a hair past a bound that every value equals.
-  const clamp = (v: number): number => Math.min(kept[n - 1], Math.max(kept[0], v));
+  const clamp = (v: number): number => Math.min(1, Math.max(0, v));
   return {
     mean: clamp(mean),
-    lo: quantile(kept, 0.025),
-    hi: quantile(kept, 0.975),
+    lo: clamp(point - Math.max(0, mean - quantile(kept, 0.025))),
+    hi: clamp(point + Math.max(0, quantile(kept, 0.975) - mean)),
     std: n > 1 ? Math.sqrt(ss / (n - 1)) : 0,
   };
 }
@@ -452,7 +462,7 @@ export function bootstrapAp(evaluation: CocoEvaluation, options: BootstrapOption
     method: 'bootstrap-images',
     resamples,
     seed,
-    AP: summarizeResamples(ap),
-    AP50: summarizeResamples(ap50),
+    AP: summarizeResamples(ap, evaluation.summary.stats.AP),
+    AP50: summarizeResamples(ap50, evaluation.summary.stats.AP50),
   };
 }
