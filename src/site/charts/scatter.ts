@@ -62,9 +62,10 @@ export function scatterChart(spec: ScatterSpec): Html {
   // Front points last, so they are drawn on top.
   const ordered = [...spec.points].sort((a, b) => Number(onFront.has(a.key)) - Number(onFront.has(b.key)));
   const dots = ordered.map((p) => {
-    const dot = html`<circle class="dot g${p.group}${onFront.has(p.key) ? ' on-front' : ''}" cx="${project(x.scale, p.x)}" cy="${project(y.scale, p.y)}" r="${onFront.has(p.key) ? 5 : 3.5}"><title>${p.title}</title></circle>`;
+    // The title is the link's (or group's) first child: its tooltip and its accessible name.
+    const dot = html`<title>${p.title}</title><circle class="dot g${p.group}${onFront.has(p.key) ? ' on-front' : ''}" cx="${project(x.scale, p.x)}" cy="${project(y.scale, p.y)}" r="${onFront.has(p.key) ? 5 : 3.5}"/>`;
     return p.href
-      ? html`<a href="${p.href}" data-key="${p.key}" aria-label="${p.title}">${dot}</a>`
+      ? html`<a href="${p.href}" data-key="${p.key}">${dot}</a>`
       : html`<g data-key="${p.key}">${dot}</g>`;
   });
   return html`${svgOpen(f, spec.id, spec.title, spec.desc, { role: 'group' })}${axes(
