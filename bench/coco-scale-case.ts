@@ -81,25 +81,46 @@ export function makeScaleCase(seed = 2026, nImages = 5000, detsPerImage = 100): 
       const crowd = rand() < 0.01 ? 1 : 0;
       const u = rand();
       // log side ranges for small / medium / large, mixed ~41/34/25
-      const b = crowd ? box(W, H, Math.log(60), Math.log(400)) : u < 0.41 ? box(W, H, Math.log(4), Math.log(32)) : u < 0.75 ? box(W, H, Math.log(32), Math.log(96)) : box(W, H, Math.log(96), Math.log(520));
+      const b = crowd
+        ? box(W, H, Math.log(60), Math.log(400))
+        : u < 0.41
+          ? box(W, H, Math.log(4), Math.log(32))
+          : u < 0.75
+            ? box(W, H, Math.log(32), Math.log(96))
+            : box(W, H, Math.log(96), Math.log(520));
       const area = f2(b[2] * b[3] * (0.55 + 0.3 * rand())); // a segment covers part of its box
-      anns.push(`{"id":${annId++},"image_id":${id},"category_id":${c},"bbox":[${b.join(',')}],"area":${area},"iscrowd":${crowd}}`);
+      anns.push(
+        `{"id":${annId++},"image_id":${id},"category_id":${c},"bbox":[${b.join(',')}],"area":${area},"iscrowd":${crowd}}`,
+      );
       gts.push([c, b, crowd]);
     }
     const imageDets: string[] = [];
     const push = (c: number, b: number[], s: number) => {
       if (imageDets.length < detsPerImage) {
-        imageDets.push(`{"image_id":${id},"category_id":${c},"bbox":[${b.map(f2).join(',')}],"score":${Math.round(s * 1e5) / 1e5}}`);
+        imageDets.push(
+          `{"image_id":${id},"category_id":${c},"bbox":[${b.map(f2).join(',')}],"score":${Math.round(s * 1e5) / 1e5}}`,
+        );
       }
     };
     for (const [c, b, crowd] of gts) {
       if (crowd || rand() > 0.85) continue;
       const jit = 0.04 + 0.12 * rand();
-      const jb = [b[0]! + normal() * jit * b[2]!, b[1]! + normal() * jit * b[3]!, b[2]! * Math.exp(normal() * jit), b[3]! * Math.exp(normal() * jit)];
+      const jb = [
+        b[0]! + normal() * jit * b[2]!,
+        b[1]! + normal() * jit * b[3]!,
+        b[2]! * Math.exp(normal() * jit),
+        b[3]! * Math.exp(normal() * jit),
+      ];
       push(rand() < 0.08 ? pickClass() : c, jb, 0.3 + 0.7 * rand() ** 0.5);
-      if (rand() < 0.15) push(c, jb.map((v) => v * (1 + 0.1 * normal())), 0.05 + 0.4 * rand());
+      if (rand() < 0.15)
+        push(
+          c,
+          jb.map((v) => v * (1 + 0.1 * normal())),
+          0.05 + 0.4 * rand(),
+        );
     }
-    while (imageDets.length < detsPerImage) push(pickClass(), box(W, H, Math.log(4), Math.log(300)), 0.001 + 0.5 * rand() ** 3);
+    while (imageDets.length < detsPerImage)
+      push(pickClass(), box(W, H, Math.log(4), Math.log(300)), 0.001 + 0.5 * rand() ** 3);
     // Results files are not grouped by score; shuffle within the image.
     for (let j = imageDets.length - 1; j > 0; j--) {
       const r = Math.floor(rand() * (j + 1));
@@ -107,9 +128,18 @@ export function makeScaleCase(seed = 2026, nImages = 5000, detsPerImage = 100): 
     }
     for (const d of imageDets) dets.push(d);
   }
-  const categories = Array.from({ length: K }, (_, k) => `{"id":${k + 1},"name":"class_${k + 1}","supercategory":"thing"}`);
+  const categories = Array.from(
+    { length: K },
+    (_, k) => `{"id":${k + 1},"name":"class_${k + 1}","supercategory":"thing"}`,
+  );
   const gtText = `{"images":[${images.join(',')}],"annotations":[${anns.join(',')}],"categories":[${categories.join(',')}]}`;
-  return { gtText, dtText: `[${dets.join(',')}]`, images: nImages, annotations: anns.length, detections: dets.length };
+  return {
+    gtText,
+    dtText: `[${dets.join(',')}]`,
+    images: nImages,
+    annotations: anns.length,
+    detections: dets.length,
+  };
 }
 
 if (import.meta.main) {

@@ -14,7 +14,9 @@ import { parseArgs } from 'node:util';
 import { makeScaleCase } from './coco-scale-case.ts';
 
 const root = join(import.meta.dirname, '..');
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, case: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '3' }, case: { type: 'string' } },
+});
 const runs = Number(values.runs);
 const dir = values.case ?? join(root, '.podium/bench/coco-scale');
 const gt = join(dir, 'gt.json');
@@ -32,7 +34,11 @@ console.log(`case: gt ${mb(gt)} MB, dt ${mb(dt)} MB (${dir})`);
 const out = join(dir, 'metrics.bench.json');
 function timed(args: string[]): { seconds: number; stderr: string } {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+  const r = spawnSync(process.execPath, args, {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   const seconds = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`node ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   return { seconds, stderr: r.stderr };
@@ -54,7 +60,11 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const f = median(floor);
 const e = median(full);
 console.log(`\nlast podium eval, by stage:\n${stages.trimEnd()}\n`);
-console.log(`read + JSON.parse (floor)   ${f.toFixed(3)} s   (median of ${runs}: ${floor.map((x) => x.toFixed(2)).join(' ')})`);
-console.log(`podium eval end to end      ${e.toFixed(3)} s   (median of ${runs}: ${full.map((x) => x.toFixed(2)).join(' ')})`);
+console.log(
+  `read + JSON.parse (floor)   ${f.toFixed(3)} s   (median of ${runs}: ${floor.map((x) => x.toFixed(2)).join(' ')})`,
+);
+console.log(
+  `podium eval end to end      ${e.toFixed(3)} s   (median of ${runs}: ${full.map((x) => x.toFixed(2)).join(' ')})`,
+);
 console.log(`ratio                       ${(e / f).toFixed(2)}x   (target <= 4)`);
 console.log(`peak RSS                    ${median(rss)} MiB (target < 1536)`);

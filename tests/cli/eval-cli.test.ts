@@ -45,7 +45,9 @@ describe('podium eval', () => {
     expect(lines[13]).toMatch(/^\s+id\s+class\s+gt\s+AP\s+AP50/);
     expect(lines.filter((l) => /^\s+\d+\s+class_\d+\s/.test(l))).toHaveLength(10);
     const metrics = MetricsSchema.parse(JSON.parse(readFileSync(out, 'utf8')));
-    COCO_STAT_NAMES.forEach((name, i) => expect(metrics.coco[name]).toBeCloseTo(expected.stats[i]!, 12));
+    COCO_STAT_NAMES.forEach((name, i) => {
+      expect(metrics.coco[name]).toBeCloseTo(expected.stats[i]!, 12);
+    });
     expect(metrics.model).toBeNull();
     expect(metrics.uncertainty.resamples).toBe(20);
   });
