@@ -126,7 +126,10 @@ export async function run(argv: string[]): Promise<number> {
   const loaded = await loadAllManifests(undefined, { repoRoot });
   if (loaded.errors.length > 0)
     throw new UserError(`invalid manifests:\n${loaded.errors.map((e) => `  ${e.message}`).join('\n')}`);
-  const models = loaded.models.filter((m) => !values.model || m.manifest.id === values.model);
+  // A hidden model is benchmarked only when named, as `podium plan` does.
+  const models = loaded.models.filter((m) =>
+    values.model ? m.manifest.id === values.model : !m.manifest.hidden,
+  );
   const datasets = loaded.datasets.filter((d) => !values.dataset || d.manifest.id === values.dataset);
   if (models.length === 0 || datasets.length === 0) throw new UserError('no model × dataset pair matches');
   const reports = await runBoard({

@@ -206,8 +206,14 @@ export const ModelManifest = z
       .max(20)
       .optional()
       .describe('Lowercase tags for filtering, e.g. real-time.'),
-    /** Kept off the board (still validated and benchmarked). */
-    hidden: z.boolean().default(false).describe('Keep this model off the public board.'),
+    /**
+     * Kept off the public board and out of `run --all` / scheduled re-benchmarks; still validated,
+     * and benchmarked when named explicitly (`--model <id>`).
+     */
+    hidden: z
+      .boolean()
+      .default(false)
+      .describe('Keep this model off the public board and scheduled re-benchmarks (run it by naming it).'),
     /** People or organisations credited. */
     authors: z.array(text(200)).max(50).optional().describe('People or organisations credited.'),
   })
