@@ -12,7 +12,9 @@ import { boardMetrics } from './test-fixtures.ts';
 describe('model page charts', () => {
   const m = boardMetrics(5);
 
-  it('highlights the three best and worst classes by AP', () => {
+  it('highlights the best and worst classes by AP: three each of 80, one each of 5', () => {
+    const few = bestAndWorst(boardMetrics(5, 1));
+    expect([few.best.size, few.worst.size]).toEqual([1, 1]);
     const { best, worst } = bestAndWorst(m);
     const sorted = [...m.perClass].filter((c) => c.AP >= 0).sort((a, b) => b.AP - a.AP);
     expect([...best]).toEqual(sorted.slice(0, 3).map((c) => c.id));

@@ -82,7 +82,8 @@ export const HIGHLIGHT = 3;
 /** Class ids of the best and worst classes by AP (classes without a value are left out). */
 export function bestAndWorst(m: Metrics): { best: Set<number>; worst: Set<number> } {
   const ranked = m.perClass.filter((c) => c.AP >= 0).sort((a, b) => b.AP - a.AP);
-  const n = Math.min(HIGHLIGHT, Math.floor(ranked.length / 2));
+  // A quarter of the classes at most, so that on a small dataset not every class is flagged.
+  const n = ranked.length < 2 ? 0 : Math.max(1, Math.min(HIGHLIGHT, Math.floor(ranked.length / 4)));
   return {
     best: new Set(ranked.slice(0, n).map((c) => c.id)),
     worst: new Set(ranked.slice(ranked.length - n).map((c) => c.id)),

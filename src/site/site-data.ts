@@ -58,13 +58,14 @@ export function siteData(): Promise<SiteData> {
 async function assemble(): Promise<SiteData> {
   const urls = siteUrls(import.meta.env.BASE_URL);
   // The loaders validated these shapes (src/site/loaders.ts); the collections carry no zod schema.
-  const models = new Map(
-    (await getCollection('models')).map((e) => [e.id, e.data as unknown as ModelEntry] as const),
+  type Entry = { id: string; data: unknown };
+  const models = new Map<string, ModelEntry>(
+    (await getCollection('models')).map((e: Entry) => [e.id, e.data as ModelEntry] as const),
   );
-  const datasetEntries = new Map(
-    (await getCollection('datasets')).map((e) => [e.id, e.data as unknown as DatasetEntry] as const),
+  const datasetEntries = new Map<string, DatasetEntry>(
+    (await getCollection('datasets')).map((e: Entry) => [e.id, e.data as DatasetEntry] as const),
   );
-  const all = (await getCollection('results')).map((e) => e.data as unknown as ResultSummary);
+  const all: ResultSummary[] = (await getCollection('results')).map((e: Entry) => e.data as ResultSummary);
   const info = new Map([...models].map(([id, e]) => [id, modelInfo(e)] as const));
   const warnings: string[] = [];
   const results = new Map<string, ResultSummary[]>();
