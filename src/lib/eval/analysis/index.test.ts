@@ -9,7 +9,7 @@ import {
   UncertaintySchema,
 } from '../../schema/metrics.ts';
 import { analyze } from './index.ts';
-import { evaluateParity, parityCases } from './test-helpers.ts';
+import { dtOf, evaluateJson, evaluateParity, gtOf, parityCases } from './test-helpers.ts';
 
 describe('analyze', () => {
   for (const name of parityCases()) {
@@ -37,4 +37,22 @@ describe('analyze', () => {
       expect(a.uncertainty.seed).toBe(1);
     });
   }
+
+  it('handles a dataset without GT boxes, and one without categories', () => {
+    const ev = evaluateJson(gtOf(2, [1], []), dtOf([[1, 1, 0, 0, 10, 10, 0.7]]));
+    const a = analyze(ev);
+    expect(a.optimal).toEqual({ confidence: 0.7, precision: 0, recall: 0, f1: 0 });
+    expect(a.f1).toEqual({ f1_50: 0, f1_75: 0, small: null, medium: null, large: null });
+    expect(a.uncertainty.AP).toEqual({ mean: 0, lo: 0, hi: 0, std: 0 });
+    expect(a.errors.bkg).toEqual({ count: 1, dAP50: 0 });
+    expect(a.confusion.matrix).toEqual([
+      [0, 0],
+      [1, 0],
+    ]);
+    expect(a.curves.pr.iou50).toEqual(new Array(101).fill(-1));
+    const empty = analyze(evaluateJson(gtOf(1, [], []), []));
+    expect(empty.confusion.matrix).toEqual([[0]]);
+    expect(empty.perClassCounts).toEqual([]);
+    UncertaintySchema.parse(empty.uncertainty);
+  });
 });

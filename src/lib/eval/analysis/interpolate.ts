@@ -38,35 +38,3 @@ export function interpolatedPrecision(
     out[offset + r * stride] = e < n ? env[e] : 0;
   }
 }
-
-/**
- * The sum over the recall thresholds of what interpolatedPrecision writes, in one backward pass
- * and without the per-threshold array: event j serves the thresholds in (rc[j-1], rc[j]]
- * (searchsorted side='left'), each with the running maximum of precision from the right.
- */
-export function interpolatedPrecisionSum(
-  tpAt: Float64Array,
-  fpAt: Float64Array,
-  n: number,
-  npig: number,
-  recThrs: Float64Array,
-): number {
-  let r = recThrs.length - 1;
-  if (n === 0) return 0;
-  // Thresholds above the final recall read 0.
-  const last = tpAt[n - 1] / npig;
-  while (r >= 0 && recThrs[r] > last) r--;
-  let running = 0;
-  let sum = 0;
-  for (let j = n - 1; j >= 0; j--) {
-    const tp = tpAt[j];
-    const pr = tp / (fpAt[j] + tp + EPS);
-    if (pr > running) running = pr;
-    const previous = j > 0 ? tpAt[j - 1] / npig : -Infinity;
-    while (r >= 0 && recThrs[r] > previous) {
-      sum += running;
-      r--;
-    }
-  }
-  return sum;
-}
