@@ -354,7 +354,7 @@ function interpolatedSum(
   for (let j = from + n - 1; j >= from; j--) {
     const previous = j > from ? tpAt[j - 1] : -1;
     const pr = x / (fpAt[j] + x + EPS);
-    running = pr > running ? pr : running;
+    running = Math.max(pr, running);
     sum += running * (reached[base + x + 1] - reached[base + previous + 1]);
     x = previous;
   }
