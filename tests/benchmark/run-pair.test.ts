@@ -161,6 +161,28 @@ describe('podium run on the demo', () => {
     );
     const whole = await runPair({ ...pair, logger, cacheDir: cacheDir(), out: join(root, 'out/whole.json') });
     expect(sharded.summary.stats).toEqual(whole.metrics?.coco);
+    // The GPU workflow's path: the shards evaluated as the full run, speed pooled from their timings.
+    const fromShards = await runPair({
+      ...pair,
+      logger,
+      cacheDir: join(root, '.podium/cache-merge'),
+      out: join(root, 'out/merged.json'),
+      shards: parts,
+      bootstrapResamples: 20,
+    });
+    expect(fromShards.status).toBe('merged');
+    expect(fromShards.metrics?.coco).toEqual(whole.metrics?.coco);
+    expect(fromShards.metrics?.run?.cacheKey).toBe(whole.cacheKey);
+    expect(fromShards.metrics?.speed?.inferenceMs.p50).toBeGreaterThan(0);
+    await expect(
+      runPair({
+        ...pair,
+        logger,
+        cacheDir: cacheDir(),
+        out: join(root, 'out/m2.json'),
+        shards: parts.slice(1),
+      }),
+    ).rejects.toThrow(/shard/);
   });
 });
 

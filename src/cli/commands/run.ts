@@ -5,6 +5,7 @@ import { type PairReport, runBoard } from '../../lib/benchmark/run-board.ts';
 import { runPair } from '../../lib/benchmark/run-pair.ts';
 import { loadAllManifests } from '../../lib/manifest/discover.ts';
 import { findDataset, findModel } from '../../lib/manifest/load.ts';
+import { readShardPredictions } from '../../lib/results/shard-file.ts';
 import { parseShard } from '../../lib/results/shards.ts';
 import type { Logger } from '../../lib/runner/logger.ts';
 import type { Device } from '../../lib/runner/session.ts';
@@ -24,7 +25,9 @@ Options:
   --all              every model × dataset whose classes match (--model / --dataset narrow it)
   --device D         cpu (default), cuda or tensorrt (falls back to cpu with a warning)
   --limit N          only the first N images by id: a smoke run, kept out of results/ (needs --out-dir)
-  --shard I/N        predict shard I of N only and write partial predictions to --out (see merge-shards)
+  --shard I/N        predict shard I of N only and write partial predictions to --out
+  --from-shards      evaluate the shard files given as arguments (every shard of this pair) as the
+                     full run, without inference: podium run --model M --dataset D --from-shards P1 P2 …
   --out FILE         where to write (one pair)
   --out-dir DIR      write <DIR>/<dataset>/<model>.json instead of results/
   --force            re-run even when the stored result is up to date, and re-infer
@@ -42,9 +45,11 @@ function positiveInt(name: string, value: string | undefined): number | undefine
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args: argv,
+    allowPositionals: true,
     options: {
+      'from-shards': { type: 'boolean', default: false },
       model: { type: 'string' },
       dataset: { type: 'string' },
       all: { type: 'boolean', default: false },
@@ -101,9 +106,12 @@ export async function run(argv: string[]): Promise<number> {
       throw new UserError(`give --model and --dataset, or --all\n\n${HELP}`);
     const model = await findModel(values.model, { repoRoot });
     const dataset = await findDataset(values.dataset, { repoRoot });
+    const shards = [];
+    for (const file of positionals) shards.push({ file, predictions: await readShardPredictions(file) });
     bar.start(`${model.manifest.id} × ${dataset.manifest.id}`);
     try {
       const outcome = await runPair({
+        ...(values['from-shards'] ? { shards } : {}),
         ...common,
         model,
         dataset,
@@ -163,9 +171,12 @@ function describe(r: PairReport): string {
   const file = relative(process.cwd(), o.file) || o.file;
   if (o.status === 'shard') return `✓ ${name}: shard predictions written to ${file}`;
   const m = o.metrics;
-  const what = { fresh: 'up to date', evaluated: 'evaluated from cached predictions', ran: 'benchmarked' }[
-    o.status
-  ];
+  const what = {
+    fresh: 'up to date',
+    evaluated: 'evaluated from cached predictions',
+    merged: 'evaluated from merged shards',
+    ran: 'benchmarked',
+  }[o.status];
   const speed = m?.speed ? `, ${m.speed.inferenceMs.p50.toFixed(1)} ms/img inference (p50)` : '';
   const failures = o.failures > 0 ? `, ${o.failures} image(s) failed to decode` : '';
   return `✓ ${name}: ${what}: AP ${m?.coco.AP.toFixed(3)} AP50 ${m?.coco.AP50.toFixed(3)}${speed}${failures} → ${file}`;

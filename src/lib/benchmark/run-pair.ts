@@ -12,19 +12,19 @@ import type { CocoGtJson } from '../dataset/coco-json.ts';
 import { type PreparedDataset, prepareDataset } from '../dataset/prepare.ts';
 import { buildMetrics } from '../eval/build-metrics.ts';
 import { evaluateCoco } from '../eval/evaluate.ts';
-import { detectionsFromJson, gtFromJson, sha256OfJson } from '../eval/load.ts';
+import { type CocoGt, detectionsFromJson, gtFromJson, sha256OfJson } from '../eval/load.ts';
 import { EVALUATOR_VERSION } from '../eval/params.ts';
 import { cacheRoot } from '../fetch/cache.ts';
 import { resolveWeights } from '../fetch/weights.ts';
 import type { LoadedDataset, LoadedModel } from '../manifest/load.ts';
 import { assertStandardOps, inspectModel } from '../onnx/inspect.ts';
 import { BOARD_INFERENCE, computeCacheKey, type InferenceParams } from '../results/cache-key.ts';
-import { writeJsonMaybeGzip, writeShardPredictions } from '../results/shard-file.ts';
+import { mergeShards, type ShardPart } from '../results/merge-shards.ts';
+import { type ShardRun, writeJsonMaybeGzip, writeShardPredictions } from '../results/shard-file.ts';
 import { type Shard, shardImages } from '../results/shards.ts';
 import { readResultIfExists, resultPath, saveResult } from '../results/store.ts';
 import { buildClassMap } from '../runner/class-map.ts';
 import { getDecoder } from '../runner/decoders/index.ts';
-import type { RunEnvironment } from '../runner/environment.ts';
 import type { Logger } from '../runner/logger.ts';
 import { type ImageResult, runPipeline } from '../runner/pipeline.ts';
 import type { CocoDetection } from '../runner/postprocess.ts';
@@ -60,9 +60,14 @@ export interface RunPairOptions {
   readonly signal?: AbortSignal;
   /** The dataset already prepared (run --all prepares each dataset once for all its models). */
   readonly prepared?: PreparedDataset;
+  /**
+   * Evaluate these shard predictions (from `--shard i/n` runs of this pair) as the full run,
+   * instead of running inference.
+   */
+  readonly shards?: readonly ShardPart[];
 }
 
-export type RunPairStatus = 'fresh' | 'evaluated' | 'ran' | 'shard';
+export type RunPairStatus = 'fresh' | 'evaluated' | 'ran' | 'merged' | 'shard';
 
 export interface RunPairOutcome {
   readonly status: RunPairStatus;
@@ -72,16 +77,65 @@ export interface RunPairOutcome {
   readonly failures: number;
 }
 
-/** What a finished inference leaves in the prediction cache, so re-evaluation needs no re-inference. */
+/**
+ * What a finished inference leaves in the prediction cache, so re-evaluation needs no re-inference.
+ * `run` is the same record a shard file carries, so merged shards evaluate like one run.
+ */
 interface CachedPredictions {
   podiumPredictions: 1;
   cacheKey: string;
   imageIds: number[];
   detections: CocoDetection[];
-  failures: { imageId: number; file: string; reason: string }[];
-  speed: NonNullable<Metrics['speed']>;
-  environment: RunEnvironment;
-  wallS: number;
+  run: ShardRun;
+}
+
+/** The speed section of a result from per-image timings (warm-up already excluded). */
+function speedOf(run: ShardRun): NonNullable<Metrics['speed']> {
+  const mean = (xs: number[]) => (xs.length ? summarise(xs).mean : 0);
+  const inf = summarise(run.inferenceMs);
+  return {
+    preprocessMs: mean(run.preprocessMs),
+    inferenceMs: run.inferenceMs.length
+      ? { mean: inf.mean, p50: inf.p50, p90: inf.p90, p99: inf.p99 }
+      : { mean: 0, p50: 0, p90: 0, p99: 0 },
+    postprocessMs: mean(run.postprocessMs),
+    fps: run.wallS > 0 ? run.inferenceMs.length / run.wallS : 0,
+    peakRssMb: run.peakRssMb,
+  };
+}
+
+/** Shard parts as one prediction set: their detections merged and checked, their timings pooled. */
+function fromShards(
+  parts: readonly ShardPart[],
+  gt: CocoGt,
+  gtLabel: string,
+  cacheKey: string,
+): CachedPredictions {
+  const merged = mergeShards(parts, gt, gtLabel);
+  const runs = parts.map((p) => p.predictions.run);
+  const missing = parts.filter((_, i) => runs[i] === undefined).map((p) => p.file);
+  if (missing.length > 0) {
+    throw new UserError(
+      `shard files without run timings (written by an older runner): ${missing.join(', ')}`,
+    );
+  }
+  const all = runs as ShardRun[];
+  return {
+    podiumPredictions: 1,
+    cacheKey,
+    imageIds: all.length ? parts.flatMap((p) => [...p.predictions.imageIds]) : [],
+    detections: merged.detections as CocoDetection[],
+    run: {
+      preprocessMs: all.flatMap((r) => r.preprocessMs),
+      inferenceMs: all.flatMap((r) => r.inferenceMs),
+      postprocessMs: all.flatMap((r) => r.postprocessMs),
+      // Throughput of one device: the shards' wall times add up.
+      wallS: all.reduce((t, r) => t + r.wallS, 0),
+      peakRssMb: Math.max(...all.map((r) => r.peakRssMb)),
+      environment: all[0]!.environment,
+      failures: all.flatMap((r) => r.failures),
+    },
+  };
 }
 
 export async function runPair(options: RunPairOptions): Promise<RunPairOutcome> {
@@ -133,8 +187,22 @@ export async function runPair(options: RunPairOptions): Promise<RunPairOutcome> 
   }
 
   const predictionsFile = join(cache, 'predictions', `${cacheKey}.json.gz`);
-  let predictions = options.force ? undefined : await readCachedPredictions(predictionsFile, cacheKey);
-  const status: RunPairStatus = predictions ? 'evaluated' : 'ran';
+  const gtLabel = `${dataset.path}: annotations`;
+  let predictions: CachedPredictions | undefined;
+  if (options.shards) {
+    if (limit !== null || shard !== null)
+      throw new UserError('shard predictions are evaluated as a full run: no limit or shard');
+    predictions = fromShards(
+      options.shards,
+      gtFromJson(gtJson, gtLabel, prepared.annotationsSha256),
+      gtLabel,
+      cacheKey,
+    );
+    await writeJsonMaybeGzip(predictionsFile, predictions);
+  } else if (!options.force) {
+    predictions = await readCachedPredictions(predictionsFile, cacheKey);
+  }
+  const status: RunPairStatus = options.shards ? 'merged' : predictions ? 'evaluated' : 'ran';
   if (!predictions) {
     predictions = await infer(options, {
       weightsPath: weights.path,
@@ -151,14 +219,15 @@ export async function runPair(options: RunPairOptions): Promise<RunPairOutcome> 
     ).remove();
   }
 
-  const failureRate = predictions.failures.length / Math.max(1, chosen.length);
+  const failures = predictions.run.failures;
+  const failureRate = failures.length / Math.max(1, chosen.length);
   if (failureRate > (options.maxFailureRate ?? 0.01)) {
-    const shown = predictions.failures
+    const shown = failures
       .slice(0, 5)
       .map((f) => `${f.file}: ${f.reason}`)
       .join('; ');
     throw new UserError(
-      `${predictions.failures.length} of ${chosen.length} images failed to decode (${shown}); a result with that many holes cannot be trusted, so none was written`,
+      `${failures.length} of ${chosen.length} images failed to decode (${shown}); a result with that many holes cannot be trusted, so none was written`,
       { file: dataset.path },
     );
   }
@@ -171,14 +240,15 @@ export async function runPair(options: RunPairOptions): Promise<RunPairOutcome> 
       shard,
       imageIds: chosen.map((im) => im.id),
       detections: predictions.detections,
+      run: predictions.run,
     });
-    return { status: 'shard', file: out, cacheKey, failures: predictions.failures.length };
+    return { status: 'shard', file: out, cacheKey, failures: failures.length };
   }
 
   // A limited run is scored against the GT of its images only.
   const subsetGt = limit === null ? gtJson : restrictGt(gtJson, new Set(chosen.map((im) => im.id)));
   const gtSha = limit === null ? prepared.annotationsSha256 : sha256OfJson(subsetGt);
-  const gt = gtFromJson(subsetGt, `${dataset.path}: annotations`, gtSha);
+  const gt = gtFromJson(subsetGt, gtLabel, gtSha);
   const dt = detectionsFromJson(
     predictions.detections,
     predictionsFile,
@@ -188,7 +258,7 @@ export async function runPair(options: RunPairOptions): Promise<RunPairOutcome> 
   const evaluation = evaluateCoco(gt, dt);
   const m = model.manifest;
   const [h, w] = m.input.size ?? [m.input.dynamic!.maxSize, m.input.dynamic!.maxSize];
-  const env = predictions.environment;
+  const env = predictions.run.environment;
   let metrics = buildMetrics(evaluation, {
     model: { id: m.id, weightsSha256: weights.sha256, manifestSha256: model.sha256 },
     datasetId: dataset.manifest.id,
@@ -208,12 +278,12 @@ export async function runPair(options: RunPairOptions): Promise<RunPairOutcome> 
       iou: inference.iou,
       maxDet: inference.maxDet,
       batch: options.batch ?? 1,
-      durationS: status === 'ran' ? predictions.wallS : (Date.now() - started) / 1000,
+      durationS: status === 'ran' ? predictions.run.wallS : (Date.now() - started) / 1000,
       limit,
-      failedImages: predictions.failures.map(({ file, reason }) => ({ file, reason })),
+      failedImages: failures.map(({ file, reason }) => ({ file, reason })),
       cacheKey,
     },
-    speed: predictions.speed,
+    speed: speedOf(predictions.run),
     reported: m.reported
       ? {
           // Manifests state reported numbers in percent, as papers do; results hold fractions.
@@ -236,13 +306,15 @@ export async function runPair(options: RunPairOptions): Promise<RunPairOutcome> 
     ),
   };
   const saved = await saveResult(out, metrics, { label, allowLimited: limit !== null });
-  return { status, file: out, cacheKey, metrics: saved.metrics, failures: predictions.failures.length };
+  return { status, file: out, cacheKey, metrics: saved.metrics, failures: failures.length };
 }
 
 async function readCachedPredictions(file: string, cacheKey: string): Promise<CachedPredictions | undefined> {
   try {
     const value = JSON.parse(gunzipSync(await readFile(file)).toString('utf8')) as CachedPredictions;
-    return value.podiumPredictions === 1 && value.cacheKey === cacheKey ? value : undefined;
+    return value.podiumPredictions === 1 && value.cacheKey === cacheKey && value.run !== undefined
+      ? value
+      : undefined;
   } catch {
     return undefined; // absent or damaged: predict again
   }
@@ -321,7 +393,7 @@ async function infer(options: RunPairOptions, inputs: InferInputs): Promise<Cach
     // Everything, this segment and earlier ones, now lies in the checkpoint: build from it.
     const all = await readCheckpoint(inputs.checkpointFile, inputs.cacheKey);
     const detections: CocoDetection[] = [];
-    const failures: CachedPredictions['failures'] = [];
+    const failures: ShardRun['failures'] = [];
     const pre: number[] = [];
     const inf: number[] = [];
     const post: number[] = [];
@@ -343,25 +415,27 @@ async function infer(options: RunPairOptions, inputs: InferInputs): Promise<Cach
     }
     let wallS = 0;
     for (const ms of segmentWall.values()) wallS += ms / 1000;
-    const infStats = summarise(inf);
-    const mean = (xs: number[]) => (xs.length ? summarise(xs).mean : 0);
+    const env = result.environment;
     return {
       podiumPredictions: 1,
       cacheKey: inputs.cacheKey,
       imageIds: inputs.images.map((im) => im.id),
       detections,
-      failures,
-      speed: {
-        preprocessMs: mean(pre),
-        inferenceMs: inf.length
-          ? { mean: infStats.mean, p50: infStats.p50, p90: infStats.p90, p99: infStats.p99 }
-          : { mean: 0, p50: 0, p90: 0, p99: 0 },
-        postprocessMs: mean(post),
-        fps: wallS > 0 ? inf.length / wallS : 0,
+      run: {
+        preprocessMs: pre,
+        inferenceMs: inf,
+        postprocessMs: post,
+        wallS,
         peakRssMb: result.speed.peakRssMb,
+        environment: {
+          onnxruntime: env.onnxruntime,
+          executionProvider: env.executionProvider,
+          cpu: env.cpu,
+          cpuCount: env.cpuCount,
+          node: env.node,
+        },
+        failures,
       },
-      environment: result.environment,
-      wallS,
     };
   } finally {
     await session.release();

@@ -31,6 +31,27 @@ export const MAX_PREDICTIONS_BYTES = 512 * 1024 ** 2;
 
 export const SHARD_PREDICTIONS_VERSION = 1;
 
+/**
+ * How the shard was predicted: per-image timings (milliseconds), its wall time, where it ran and
+ * which images failed, so the merged evaluation can report speed like an unsharded run.
+ */
+export const ShardRunSchema = z.object({
+  preprocessMs: z.array(z.number()),
+  inferenceMs: z.array(z.number()),
+  postprocessMs: z.array(z.number()),
+  wallS: z.number().min(0),
+  peakRssMb: z.number().min(0),
+  environment: z.object({
+    onnxruntime: z.string(),
+    executionProvider: z.string(),
+    cpu: z.string(),
+    cpuCount: z.int(),
+    node: z.string(),
+  }),
+  failures: z.array(z.object({ imageId: z.int(), file: z.string(), reason: z.string() })),
+});
+export type ShardRun = z.output<typeof ShardRunSchema>;
+
 export const ShardPredictionsSchema = z
   .object({
     podiumShardPredictions: z.literal(SHARD_PREDICTIONS_VERSION),
@@ -40,6 +61,7 @@ export const ShardPredictionsSchema = z
     shard: z.string().regex(/^\d{1,4}\/\d{1,4}$/, { error: 'expected i/n, e.g. 2/4' }),
     imageIds: z.array(z.int()),
     detections: z.array(z.unknown()),
+    run: ShardRunSchema.optional(),
   })
   .describe("One shard's partial predictions");
 
@@ -55,6 +77,8 @@ export interface ShardPredictions {
   readonly imageIds: readonly number[];
   /** COCO results: {image_id, category_id, bbox, score}. */
   readonly detections: readonly unknown[];
+  /** Timings and environment of the shard's run (absent in files from older runners). */
+  readonly run?: ShardRun | undefined;
 }
 
 /** gzip when the name ends in .gz; written atomically. */
@@ -99,6 +123,7 @@ export async function writeShardPredictions(file: string, predictions: ShardPred
     shard: formatShard(predictions.shard),
     imageIds: [...predictions.imageIds],
     detections: [...predictions.detections],
+    ...(predictions.run === undefined ? {} : { run: predictions.run }),
   };
   await writeJsonMaybeGzip(file, out);
 }
@@ -123,6 +148,6 @@ export async function readShardPredictions(
   } catch (err) {
     throw new UserError((err as Error).message, { file });
   }
-  const { model, dataset, annotationsSha256, imageIds, detections } = parsed;
-  return { model, dataset, annotationsSha256, shard, imageIds, detections };
+  const { model, dataset, annotationsSha256, imageIds, detections, run } = parsed;
+  return { model, dataset, annotationsSha256, shard, imageIds, detections, run };
 }
