@@ -246,7 +246,7 @@ export function weightedApBatch(
     }
     // reached[b * stride + v + 1] = number of thresholds r with minTp[r] <= v, for v in -1..npig.
     const stride = most + 2;
-    if (scratch.reached.length < B * stride) scratch.reached = new Int32Array(B * stride * 2);
+    if (scratch.reached.length < B * stride) scratch.reached = new Int32Array(B * stride);
     const reached = scratch.reached;
     for (let b = 0; b < B; b++) {
       if (npig[b] === 0) continue;
@@ -361,7 +361,10 @@ function interpolatedSum(
   return sum;
 }
 
-/** AP and AP50 for one weighting of the images (w[i] = multiplicity of image i). */
+/**
+ * AP and AP50 for one weighting of the images: w[i] = multiplicity of image i, a non-negative
+ * integer (counts index the threshold table).
+ */
 export function weightedAp(plan: BootstrapPlan, w: Float64Array): { AP: number; AP50: number } {
   const ap = new Float64Array(1);
   const ap50 = new Float64Array(1);
