@@ -8,9 +8,9 @@ import { mulberry32 } from './prng.ts';
 /**
  * Bootstrap over images: a resample draws I images with replacement, and image i enters with
  * weight w[i] = the number of times it was drawn. Matching is per image, so it does not change;
- * only the accumulation is redone, with each detection and GT counted w[i] times (a detection
- * drawn w times counts as w consecutive copies in the score order, which gives the same
- * interpolated precision as w copies would).
+ * only the accumulation is redone, with each detection and GT counted w[i] times: a detection
+ * of weight w acts as w copies next to each other in the score order, which is what pycocotools
+ * computes on the dataset with the image repeated (the tests check it).
  *
  * The plan precomputes, per class in pycocotools' merged order, the "events": detections that
  * are a true positive or ignored at some IoU threshold (area all, maxDets 100), and per class and
@@ -169,12 +169,12 @@ export interface Scratch {
   readonly seenAt: Float64Array;
   readonly tp: Float64Array;
   readonly ig: Float64Array;
-  /** Per true-positive event of the current class and threshold × resample: cumulative TP and FP. */
+  /** Resample × true-positive event of the current class and threshold (b * L + i): cumulative TP and FP. */
   readonly tpAt: Int32Array;
   readonly fpAt: Float64Array;
   /** Per resample × recall threshold: see fillMinTp. */
   readonly minTp: Float64Array;
-  /** Per resample: thresholds reached by each TP count, see interpolatedSum; grown on demand. */
+  /** Per resample: thresholds reached by each TP count (see interpolatedSum), grown on demand. */
   reached: Int32Array;
   readonly sumAll: Float64Array;
   readonly sum50: Float64Array;
