@@ -1,5 +1,6 @@
 import mdx from '@astrojs/mdx';
 import { defineConfig } from 'astro/config';
+import { pagefindIndex } from './src/site/pagefind-integration.ts';
 
 // The site is static: it reads results/, models/ and datasets/ at build time and nothing else
 // (from PODIUM_DATA_DIR when set, e.g. a generated board in a temporary folder).
@@ -11,6 +12,6 @@ export default defineConfig({
   trailingSlash: 'ignore',
   outDir: process.env.PODIUM_OUT_DIR ?? './dist',
   cacheDir: process.env.PODIUM_CACHE_DIR ?? './node_modules/.astro',
-  integrations: [mdx()],
+  integrations: [mdx(), pagefindIndex()],
   devToolbar: { enabled: false },
 });

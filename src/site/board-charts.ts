@@ -61,7 +61,8 @@ export function paramsChart(rows: readonly BoardRow[], dataset: string): { svg: 
       title: 'AP against parameter count',
       desc: `${usable.length} models; x: parameter count (log scale), y: AP. The dashed line joins the Pareto-optimal models.`,
       xLabel: 'Parameters (log scale)',
-      xFormat: params,
+      // Axis labels drop trailing zeros: 3M, 10M, 300K.
+      xFormat: (v) => params(v).replace(/\.0+(?=[KMB]$)/, ''),
       yLabel: 'AP (50:95)',
       xLog: true,
       points: usable.map((r) => ({
@@ -89,32 +90,42 @@ export function paramsChart(rows: readonly BoardRow[], dataset: string): { svg: 
 /** Models shown in the board's class heatmap: the top of the ranking keeps it legible and light. */
 export const HEATMAP_MODELS = 30;
 
+/**
+ * AP per class (columns) for the top models (rows). Shades span the range shown (lowest to highest
+ * AP in the grid), so differences between strong models stay visible; the caption states the range.
+ */
 export function classHeatmap(
   rows: readonly BoardRow[],
   results: readonly ResultSummary[],
   dataset: string,
   limit = HEATMAP_MODELS,
-): Html {
+): { svg: Html; min: number; max: number; models: number } {
   const byModel = new Map(results.map((r) => [r.model, r]));
   const top = rows.slice(0, limit);
   const classes = results[0]?.perClass ?? [];
   const classIndex = top.map((r) => new Map((byModel.get(r.key)?.perClass ?? []).map((c) => [c.id, c])));
-  return heatmap({
+  const values = classIndex
+    .flatMap((ix) => classes.map((c) => metricOrNull(ix.get(c.id)?.AP)))
+    .filter((v) => v !== null);
+  const min = values.length ? Math.min(...values) : 0;
+  const max = values.length ? Math.max(...values) : 1;
+  const shade = (v: number) => (max > min ? 0.08 + (0.92 * (v - min)) / (max - min) : 0.6);
+  const svg = heatmap({
     id: `classes-${dataset}`,
     title: 'AP per class and model',
-    desc: `AP of each class for the ${top.length} best models; darker is higher.`,
+    desc: `AP of each class for the ${top.length} best models; darker is higher, from ${pct(min)} to ${pct(max)}.`,
     rows: top.map((r) => ({ label: `${r.rank}. ${r.name}`, href: r.href })),
     cols: classes.map((c) => ({ label: c.name })),
     cell: (i, j) => {
-      const c = classIndex[i]!.get(classes[j]!.id);
-      const ap = metricOrNull(c?.AP);
+      const ap = metricOrNull(classIndex[i]!.get(classes[j]!.id)?.AP);
       if (ap === null) return null;
-      return { v: ap, title: `${top[i]!.name} · ${classes[j]!.name}: AP ${pct(ap)}` };
+      return { v: shade(ap), title: `${top[i]!.name} · ${classes[j]!.name}: AP ${pct(ap)}` };
     },
     cellSize: classes.length > 40 ? 12 : classes.length > 12 ? 18 : 30,
     rowLabelWidth: 170,
     colLabelHeight: 96,
   });
+  return { svg, min, max, models: top.length };
 }
 
 export interface BestPerClass {

@@ -19,6 +19,7 @@ export function siteUrls(baseUrl: string) {
     sample: (ds: string, imageId: number) => `${base}samples/${ds}/${imageId}.webp`,
     methodology: `${base}methodology/`,
     submit: `${base}submit/`,
+    search: `${base}search/`,
   };
 }
 

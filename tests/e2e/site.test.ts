@@ -402,6 +402,16 @@ run('site end to end', () => {
     for (const p of [ds, meth, submit]) await p.close();
   });
 
+  it('search finds a model page through the Pagefind index', async () => {
+    const page = await open('/search/');
+    await page.locator('.pagefind-ui__search-input').fill('RT-DETRm');
+    await page.locator('.pagefind-ui__result-link').first().waitFor();
+    const titles = await page.locator('.pagefind-ui__result-link').allTextContents();
+    expect(titles).toContain('RT-DETRm on Fake COCO');
+    expect(titles).toContain('RT-DETRm on Fake shapes');
+    await page.close();
+  });
+
   it('follows the system dark theme and toggles it', async () => {
     const dark = await browser.newContext({ colorScheme: 'dark', viewport: { width: 1280, height: 900 } });
     const page = await open(`/board/${DS}/`, dark);

@@ -47,9 +47,11 @@ export function heatmap(spec: HeatmapSpec): Html {
   const height = top + spec.rows.length * size + (spec.colCaption ? 4 : 8);
   const f = { width, height, top, left, right: 8, bottom: 8 };
   const maxChars = Math.floor(left / 6.2);
+  // Narrow columns get vertical labels, which never overlap; wider ones a readable slant.
+  const angle = size < 16 ? -90 : -60;
   const colLabels = spec.cols.map((c, j) => {
-    const x = round(left + j * size + size / 2 + 4);
-    return html`<text class="col-label" transform="translate(${x} ${top - 4}) rotate(-60)">${clip(c.label, Math.floor(top / 5.5))}<title>${c.label}</title></text>`;
+    const x = round(left + j * size + size / 2 + (angle === -90 ? 3 : 4));
+    return html`<text class="col-label" transform="translate(${x} ${top - 4}) rotate(${angle})">${clip(c.label, Math.floor(top / 6))}<title>${c.label}</title></text>`;
   });
   const rows = spec.rows.map((r, i) => {
     const y = top + i * size;
