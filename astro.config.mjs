@@ -14,4 +14,6 @@ export default defineConfig({
   cacheDir: process.env.PODIUM_CACHE_DIR ?? './node_modules/.astro',
   integrations: [mdx(), pagefindIndex()],
   devToolbar: { enabled: false },
+  // Vite's dependency cache too, when a private cache is asked for.
+  ...(process.env.PODIUM_CACHE_DIR ? { vite: { cacheDir: `${process.env.PODIUM_CACHE_DIR}/vite` } } : {}),
 });
