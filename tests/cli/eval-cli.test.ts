@@ -52,6 +52,30 @@ describe('podium eval', () => {
     expect(metrics.uncertainty.resamples).toBe(20);
   });
 
+  it('accepts scores outside [0, 1] (logits), as pycocotools does, with the same AP', () => {
+    const sub = mkdtempSync(join(dir, 'logits-'));
+    const dt = JSON.parse(readFileSync(join(CASE, 'dt.json'), 'utf8')) as { score: number }[];
+    for (const d of dt) d.score = 10 * d.score - 3; // monotone: the ranking, hence every AP, is unchanged
+    writeFileSync(join(sub, 'dt.json'), JSON.stringify(dt));
+    const out = join(sub, 'metrics.json');
+    const r = podium(
+      'eval',
+      '--gt',
+      join(CASE, 'gt.json'),
+      '--dt',
+      join(sub, 'dt.json'),
+      '--out',
+      out,
+      '--resamples',
+      '10',
+    );
+    expect(r.code).toBe(0);
+    const metrics = MetricsSchema.parse(JSON.parse(readFileSync(out, 'utf8')));
+    const expected = JSON.parse(readFileSync(join(CASE, 'expected.json'), 'utf8')) as { stats: number[] };
+    expect(metrics.coco.AP).toBeCloseTo(expected.stats[0]!, 12);
+    expect(metrics.optimal.confidence).toBeGreaterThan(1);
+  });
+
   const bad: [string, string, RegExp][] = [
     ['malformed JSON', '[{"image_id": 1,', /dt\.json: invalid JSON/],
     ['an empty file', '', /dt\.json: the file is empty/],

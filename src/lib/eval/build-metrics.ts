@@ -1,5 +1,5 @@
 import type { Metrics } from '../schema/metrics.ts';
-import { METRICS_SCHEMA_VERSION } from '../schema/metrics.ts';
+import { METRICS_SCHEMA_VERSION } from '../schema/metrics-version.ts';
 import { analyze } from './analysis/index.ts';
 import type { CocoEvaluation } from './evaluate.ts';
 import { EVALUATOR_VERSION } from './params.ts';

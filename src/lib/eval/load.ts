@@ -62,8 +62,12 @@ export async function readJsonFile(file: string): Promise<{ value: Json; sha256:
       file,
     });
   }
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
-  return { value: parseJsonText(bytes.toString('utf8'), file), sha256 };
+  // WebCrypto hashes on libuv's thread pool, so the digest overlaps the (synchronous) parse.
+  // (readFile's Buffer is backed by a plain ArrayBuffer, never a SharedArrayBuffer.)
+  const digest = crypto.subtle.digest('SHA-256', bytes as Buffer<ArrayBuffer>);
+  const value = parseJsonText(bytes.toString('utf8'), file);
+  const sha256 = Buffer.from(await digest).toString('hex');
+  return { value, sha256 };
 }
 
 export function parseJsonText(text: string, file: string): Json {

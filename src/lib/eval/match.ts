@@ -1,6 +1,6 @@
 import type { CocoGt, Detections } from './load.ts';
 import type { EvalParams } from './params.ts';
-import { countingSortBy, sortByScoreDesc } from './stable-sort.ts';
+import { countingSortBy, insertionSortByScoreDesc } from './stable-sort.ts';
 
 /**
  * Stage 1 of 3 (pycocotools' `evaluate`): per image × category matching.
@@ -79,11 +79,7 @@ export function matchDetections(gt: CocoGt, dt: Detections, params: EvalParams):
   // Grouped by category, then image (ascending id); GT in file order and detections by
   // descending score with file order breaking ties, as pycocotools' stable sorts leave them.
   const gtOrder = countingSortBy(countingSortBy(identity(ga.length), ga.img, I), ga.cat, K);
-  const dtOrder = countingSortBy(
-    countingSortBy(sortByScoreDesc(identity(dt.length), dt.score), dt.img, I),
-    dt.cat,
-    K,
-  );
+  const dtOrder = countingSortBy(countingSortBy(identity(dt.length), dt.img, I), dt.cat, K);
 
   // Upper bound on evaluated detections; trimmed at the end.
   const cap = dt.length;
@@ -128,6 +124,8 @@ export function matchDetections(gt: CocoGt, dt: Detections, params: EvalParams):
       const d0 = di;
       while (di < dt.length && dt.cat[dtOrder[di]] === k && dt.img[dtOrder[di]] === im) di++;
       const G = gi - g0;
+      // Within the group, by descending score, file order breaking ties (groups are small).
+      insertionSortByScoreDesc(dtOrder, d0, di, dt.score);
       const D = Math.min(di - d0, maxDet);
 
       if (G > gtSorted.length) {

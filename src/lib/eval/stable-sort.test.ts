@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countingSortBy, sortByScoreDesc } from './stable-sort.ts';
+import { countingSortBy, insertionSortByScoreDesc, sortByScoreDesc } from './stable-sort.ts';
 
 function lcg(seed: number) {
   let s = seed >>> 0;
@@ -36,6 +36,25 @@ describe('sortByScoreDesc', () => {
   it('treats -0 and 0 as equal, keeping input order', () => {
     const score = Float64Array.from([0, -0, 0.5, -0, 0]);
     expect(Array.from(sortByScoreDesc(Int32Array.from([0, 1, 2, 3, 4]), score))).toEqual([2, 0, 1, 3, 4]);
+  });
+});
+
+describe('insertionSortByScoreDesc', () => {
+  it('sorts a slice stably by descending score, small and large', () => {
+    const rand = lcg(3);
+    for (const n of [1, 7, 100, 300]) {
+      const score = Float64Array.from({ length: n + 4 }, () => Math.round(rand() * 20) / 20);
+      const order = Int32Array.from({ length: n + 4 }, (_, i) => i);
+      insertionSortByScoreDesc(order, 2, n + 2, score);
+      const expected = [
+        0,
+        1,
+        ...Array.from({ length: n }, (_, i) => i + 2).sort((a, b) => score[b]! - score[a]!),
+        n + 2,
+        n + 3,
+      ];
+      expect(Array.from(order)).toEqual(expected);
+    }
   });
 });
 

@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { METRICS_SCHEMA_VERSION } from './metrics-version.ts';
 
 /**
  * Podium's metric JSON: one file per model × dataset under `results/<dataset>/<model>.json`.
  * This schema is the one source of truth for the evaluator's output, the runner's files and the
  * site's content collections. Bump `METRICS_SCHEMA_VERSION` on any breaking change.
  */
-export const METRICS_SCHEMA_VERSION = 1;
+export { METRICS_SCHEMA_VERSION };
 
 /** A metric that pycocotools reports as -1 when it has no value (e.g. no GT of a class in a size range). */
 const maybeMetric = z
@@ -85,15 +86,21 @@ export const PrCurvesSchema = z.object({
   perClass: z.array(z.object({ id: z.number().int(), iou50: curve101, iou50_95: curve101 })),
 });
 
+/**
+ * Detection scores are usually probabilities, but a COCO results file may hold any real score
+ * (pycocotools only sorts by it), so confidence thresholds are not bounded to [0, 1].
+ */
+const score = z.number().describe('A detection score threshold (a probability for board models)');
+
 export const ConfidencePointSchema = z.object({
-  conf: unit,
+  conf: score,
   precision: unit,
   recall: unit,
   f1: unit,
 });
 
 export const OptimalSchema = z.object({
-  confidence: unit.describe('F1-optimal confidence threshold at IoU .50'),
+  confidence: score.describe('F1-optimal confidence threshold at IoU .50'),
   precision: unit,
   recall: unit,
   f1: unit,
@@ -103,7 +110,7 @@ export const ConfusionSchema = z.object({
   labels: z.array(z.string()).describe('Class names, then "background"'),
   ids: z.array(z.number().int()).describe('Category ids of labels; -1 for background'),
   iou: unit,
-  confidence: unit,
+  confidence: score,
   matrix: z
     .array(z.array(count))
     .describe(
