@@ -5,7 +5,9 @@
  */
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { CocoGroundTruth, CocoResults } from '../src/lib/schema/coco.ts';
 import { DatasetManifest } from '../src/lib/schema/dataset-manifest.ts';
+import { MetricsSchema } from '../src/lib/schema/metrics.ts';
 import { ModelManifest } from '../src/lib/schema/model-manifest.ts';
 import { writeFileAtomic } from '../src/lib/util/atomic-write.ts';
 
@@ -18,6 +20,18 @@ export const JSON_SCHEMA_FILES = {
   'schema/dataset.schema.json': {
     schema: DatasetManifest,
     title: 'Podium dataset manifest (datasets/<id>/dataset.yaml)',
+  },
+  'schema/metrics.schema.json': {
+    schema: MetricsSchema,
+    title: 'Podium metric JSON (results/<dataset>/<model>.json)',
+  },
+  'schema/coco-ground-truth.schema.json': {
+    schema: CocoGroundTruth,
+    title: 'COCO instances ground truth, as Podium accepts it',
+  },
+  'schema/coco-results.schema.json': {
+    schema: CocoResults,
+    title: 'COCO results list, as Podium accepts it',
   },
 } as const;
 

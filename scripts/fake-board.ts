@@ -404,6 +404,26 @@ function makeMetrics(m: FakeModel, ds: FakeDataset, seed: number, decimals: numb
       ARl: r(clamp(avg('APl') + 0.08)),
     },
     perIoU,
+    bySize: {
+      small: {
+        AP: avg('APs'),
+        AP50: r(clamp(avg('APs') * 1.7)),
+        AP75: r(clamp(avg('APs') * 0.9)),
+        AR100: r(clamp(avg('APs') + 0.12)),
+      },
+      medium: {
+        AP: avg('APm'),
+        AP50: r(clamp(avg('APm') * 1.6)),
+        AP75: r(clamp(avg('APm') * 1.05)),
+        AR100: r(clamp(avg('APm') + 0.1)),
+      },
+      large: {
+        AP: avg('APl'),
+        AP50: r(clamp(avg('APl') * 1.45)),
+        AP75: r(clamp(avg('APl') * 1.1)),
+        AR100: r(clamp(avg('APl') + 0.08)),
+      },
+    },
     perClass,
     curves: {
       pr: {

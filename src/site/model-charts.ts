@@ -46,30 +46,26 @@ export function perIouChart(m: Metrics): Html {
 }
 
 export function sizeChart(m: Metrics): Html {
-  const c = m.coco;
-  const f = m.f1;
-  const nul = (v: number | null | undefined) => (v === null || v === undefined ? null : toPct(v));
-  const met = (v: number) => nul(metricOrNull(v));
+  const { small, medium, large } = m.bySize;
+  const met = (v: number) => {
+    const x = metricOrNull(v);
+    return x === null ? null : toPct(x);
+  };
+  const series = (label: string, key: 'AP' | 'AP50' | 'AP75', group: number) => ({
+    label,
+    group,
+    values: [met(small[key]), met(medium[key]), met(large[key])],
+    format: (v: number) => v.toFixed(1),
+  });
   return groupedBars({
     id: 'by-size',
-    title: 'Accuracy by object size',
-    desc: `AP small ${pct(c.APs)}, medium ${pct(c.APm)}, large ${pct(c.APl)}; AR small ${pct(c.ARs)}, medium ${pct(c.ARm)}, large ${pct(c.ARl)}.`,
+    title: 'AP by object size',
+    desc:
+      `AP (50:95) small ${pct(small.AP)}, medium ${pct(medium.AP)}, large ${pct(large.AP)}; ` +
+      `AP50 small ${pct(small.AP50)}, medium ${pct(medium.AP50)}, large ${pct(large.AP50)}; ` +
+      `AP75 small ${pct(small.AP75)}, medium ${pct(medium.AP75)}, large ${pct(large.AP75)}.`,
     groups: ['small', 'medium', 'large'],
-    series: [
-      {
-        label: 'AP (50:95)',
-        group: 0,
-        values: [met(c.APs), met(c.APm), met(c.APl)],
-        format: (v) => v.toFixed(1),
-      },
-      { label: 'AR100', group: 2, values: [met(c.ARs), met(c.ARm), met(c.ARl)], format: (v) => v.toFixed(1) },
-      {
-        label: 'F1 at IoU .50',
-        group: 1,
-        values: [nul(f.small), nul(f.medium), nul(f.large)],
-        format: (v) => v.toFixed(1),
-      },
-    ],
+    series: [series('AP (50:95)', 'AP', 0), series('AP50', 'AP50', 1), series('AP75', 'AP75', 2)],
     yLabel: 'percent',
     yMax: 100,
     yFormat: pctLabel,

@@ -72,6 +72,15 @@ describe('podium run on the demo', () => {
     expect(again.status).toBe('evaluated');
     expect(again.metrics?.coco).toEqual(before.metrics?.coco);
     expect(again.metrics?.speed).toEqual(before.metrics?.speed);
+    // A stored result an older Podium wrote (failing today's schema) is replaced, with a warning.
+    await writeFile(before.file, JSON.stringify({ schemaVersion: 1, coco: {} }));
+    messages.length = 0;
+    const replaced = await runPair({ ...pair, logger, cacheDir: cacheDir(), bootstrapResamples: 20 });
+    expect(replaced.status).toBe('evaluated');
+    expect(
+      messages.some((m) => /shapes-yolo-nano\.json: [\s\S]*\n {2}the stored result cannot be read/.test(m)),
+    ).toBe(true);
+    expect(replaced.metrics?.coco).toEqual(before.metrics?.coco);
   });
 
   it('keeps the previous run in the history when a pair is re-benchmarked', async () => {

@@ -52,6 +52,16 @@ describe('parity with pycocotools (COCOeval, bbox)', () => {
         expect(summary.stats[stat], `${name} ${stat}`).toBeCloseTo(expected.stats[i]!, 9);
         expect(Math.abs(summary.stats[stat] - expected.stats[i]!)).toBeLessThanOrEqual(TOL);
       });
+      // The size breakdown's AP and AR are pycocotools' APs/APm/APl and ARs/ARm/ARl.
+      const sizes = [
+        ['small', 'APs', 'ARs'],
+        ['medium', 'APm', 'ARm'],
+        ['large', 'APl', 'ARl'],
+      ] as const;
+      for (const [size, ap, ar] of sizes) {
+        expect(summary.bySize[size].AP).toBe(summary.stats[ap]);
+        expect(summary.bySize[size].AR100).toBe(summary.stats[ar]);
+      }
       expected.perIoU.forEach((v, t) => {
         expect(Math.abs(summary.perIoU[t]! - v), `${name} perIoU[${t}]`).toBeLessThanOrEqual(TOL);
       });

@@ -30,7 +30,11 @@ describe('committed JSON Schemas', () => {
         else walk(sub, path);
       }
     };
-    for (const [file, text] of Object.entries(renderJsonSchemas())) walk(JSON.parse(text), file);
+    // The manifests are what contributors type; the metric and COCO schemas are machine-written.
+    for (const [file, text] of Object.entries(renderJsonSchemas())) {
+      if (file === 'schema/model.schema.json' || file === 'schema/dataset.schema.json')
+        walk(JSON.parse(text), file);
+    }
     expect(missing).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@
  * Every pair is scored under the board's fixed inference settings (BOARD_INFERENCE); a manifest
  * declares only what differs between models (family, preprocessing, classes).
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { CocoGtJson } from '../dataset/coco-json.ts';
@@ -31,7 +31,7 @@ import type { CocoDetection } from '../runner/postprocess.ts';
 import { createSession, type Device } from '../runner/session.ts';
 import { summarise } from '../runner/stats.ts';
 import type { Metrics, Sample } from '../schema/metrics.ts';
-import { UserError } from '../util/errors.ts';
+import { isUserError, UserError } from '../util/errors.ts';
 import { openCheckpoint, readCheckpoint } from './checkpoint.ts';
 import { gitSha, podiumVersion } from './provenance.ts';
 
@@ -180,10 +180,19 @@ export async function runPair(options: RunPairOptions): Promise<RunPairOutcome> 
 
   const out = options.out ?? resultPath(repoRoot, dataset.manifest.id, model.manifest.id);
   const label = relative(process.cwd(), out) || out;
-  if (shard === null && !options.force) {
-    const stored = await readResultIfExists(out, label);
-    if (stored?.run?.cacheKey === cacheKey)
+  if (shard === null) {
+    let stored: Metrics | undefined;
+    try {
+      stored = await readResultIfExists(out, label);
+    } catch (err) {
+      if (!isUserError(err)) throw err;
+      // Written by an older Podium (or damaged): it cannot be read, so neither kept in the history.
+      logger.warn(`${err.message}\n  the stored result cannot be read; it is replaced, without history`);
+      await rm(out, { force: true });
+    }
+    if (!options.force && stored?.run?.cacheKey === cacheKey) {
       return { status: 'fresh', file: out, cacheKey, metrics: stored, failures: 0 };
+    }
   }
 
   const predictionsFile = join(cache, 'predictions', `${cacheKey}.json.gz`);

@@ -61,6 +61,7 @@ export function buildMetrics(evaluation: CocoEvaluation, ctx: MetricsContext = {
     speed: ctx.speed ?? null,
     coco: summary.stats,
     perIoU: summary.perIoU,
+    bySize: summary.bySize,
     perClass: summary.perClass.map((c, k) => {
       const { tp, fp, fn, confused } = analysis.perClassCounts[k]!;
       return {

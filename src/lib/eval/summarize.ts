@@ -1,4 +1,4 @@
-import type { CocoStats } from '../schema/metrics.ts';
+import type { BySize, CocoStats } from '../schema/metrics.ts';
 import type { Accumulated } from './accumulate.ts';
 import { precisionIndex, recallIndex } from './accumulate.ts';
 import { meanOfDefined } from './numpy-mean.ts';
@@ -9,6 +9,8 @@ export interface Summary {
   readonly stats: CocoStats;
   /** AP at each IoU threshold, all areas, maxDets 100. */
   readonly perIoU: number[];
+  /** AP, AP50, AP75 and AR100 for each object size. */
+  readonly bySize: BySize;
   /** Per category index: AP, AP50, AP75, APs, APm, APl (maxDets 100) and AR100; -1 where undefined. */
   readonly perClass: {
     AP: number;
@@ -82,6 +84,13 @@ export function summarize(acc: Accumulated, params: EvalParams): Summary {
     ARl: ar('large', m100),
   };
   const perIoU = range(acc.T).map((t) => ap(t, 'all', m100));
+  const size = (a: string) => ({
+    AP: ap(null, a, m100),
+    AP50: ap(thr(0.5), a, m100),
+    AP75: ap(thr(0.75), a, m100),
+    AR100: ar(a, m100),
+  });
+  const bySize: BySize = { small: size('small'), medium: size('medium'), large: size('large') };
   const perClass = range(acc.K).map((k) => ({
     AP: ap(null, 'all', m100, k),
     AP50: ap(thr(0.5), 'all', m100, k),
@@ -91,7 +100,7 @@ export function summarize(acc: Accumulated, params: EvalParams): Summary {
     APl: ap(null, 'large', m100, k),
     AR100: ar('all', m100, k),
   }));
-  return { stats, perIoU, perClass };
+  return { stats, perIoU, bySize, perClass };
 }
 
 /** pycocotools' 12-line summary, in its layout. */

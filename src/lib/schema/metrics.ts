@@ -52,6 +52,18 @@ export const COCO_STAT_NAMES = [
   'ARl',
 ] as const;
 
+/** One object size's numbers (area ranges as pycocotools', maxDets 100). */
+export const SizeMetricsSchema = z.object({
+  AP: maybeMetric.describe('AP at IoU .50:.95'),
+  AP50: maybeMetric.describe('AP at IoU .50'),
+  AP75: maybeMetric.describe('AP at IoU .75'),
+  AR100: maybeMetric.describe('AR with 100 detections per image'),
+});
+
+export const BySizeSchema = z
+  .object({ small: SizeMetricsSchema, medium: SizeMetricsSchema, large: SizeMetricsSchema })
+  .describe('AP, AP50, AP75 and AR100 per object size: small (area < 32²), medium, large (area > 96²)');
+
 export const ConfusedWithSchema = z.object({
   id: z.number().int().describe('Category id the GT of this class was predicted as'),
   count: count,
@@ -235,6 +247,7 @@ export const MetricsSchema = z.object({
   speed: SpeedSchema.nullable(),
   coco: CocoStatsSchema,
   perIoU: z.array(maybeMetric).length(10).describe('AP at each IoU threshold (all areas, 100 detections)'),
+  bySize: BySizeSchema,
   perClass: z.array(PerClassSchema),
   curves: z.object({ pr: PrCurvesSchema, confidence: z.array(ConfidencePointSchema).min(100) }),
   optimal: OptimalSchema,
@@ -251,6 +264,7 @@ export const MetricsSchema = z.object({
 
 export type Metrics = z.infer<typeof MetricsSchema>;
 export type CocoStats = z.infer<typeof CocoStatsSchema>;
+export type BySize = z.infer<typeof BySizeSchema>;
 export type PerClass = z.infer<typeof PerClassSchema>;
 export type PrCurves = z.infer<typeof PrCurvesSchema>;
 export type ConfidencePoint = z.infer<typeof ConfidencePointSchema>;
