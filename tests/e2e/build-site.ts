@@ -30,7 +30,7 @@ export async function buildSite(
       PODIUM_DATA_DIR: dataDir,
       PODIUM_OUT_DIR: outDir,
       // A private content store, so parallel builds (other tests, a developer's) don't collide.
-      PODIUM_CACHE_DIR: join(work, 'cache'),
+      PODIUM_ASTRO_CACHE_DIR: join(work, 'cache'),
       ...(opts.base ? { PODIUM_BASE_PATH: opts.base } : {}),
       NO_COLOR: '1',
     },
