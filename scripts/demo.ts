@@ -7,6 +7,7 @@
  * A second run reuses everything and takes seconds.
  *
  *   npm run demo [-- --serve] [-- --port 4321] [-- --force]
+ *   npm run demo -- --root /tmp/demo --images 16     # a small demo elsewhere (the tests do this)
  */
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -22,14 +23,25 @@ async function main(): Promise<number> {
       port: { type: 'string', default: '4321' },
       force: { type: 'boolean', default: false },
       root: { type: 'string', default: '.' },
+      images: { type: 'string' },
     },
   });
   const root = resolve(values.root);
+  const repo = resolve(import.meta.dirname, '..');
+  const images = values.images === undefined ? undefined : Number(values.images);
+  if (images !== undefined && !(Number.isInteger(images) && images > 0)) {
+    console.error(`demo: --images: expected a positive integer, got "${values.images}"`);
+    return 2;
+  }
   const t0 = performance.now();
   const step = (s: string) => console.log(`\n▸ ${s} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
 
   step('1/3 demo dataset and detectors');
-  const demo = await prepareDemo({ root, log: (line) => console.log(`  ${line}`) });
+  const demo = await prepareDemo({
+    root,
+    ...(images === undefined ? {} : { images }),
+    log: (line) => console.log(`  ${line}`),
+  });
   const w = demo.written;
   const generated = w.images + w.models + w.manifests + (w.annotations ? 1 : 0);
   console.log(
@@ -41,9 +53,10 @@ async function main(): Promise<number> {
   if (code !== 0) return code;
 
   step('3/3 build the site');
-  const env = { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' };
-  await execa('astro', ['build', '--silent'], { cwd: root, env, stdio: 'inherit', preferLocal: true });
   const dist = join(root, 'dist');
+  // Astro runs in the repository (its config and pages) and reads the data from `root`.
+  const env = { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', PODIUM_DATA_DIR: root, PODIUM_OUT_DIR: dist };
+  await execa('astro', ['build', '--silent'], { cwd: repo, env, stdio: 'inherit', preferLocal: true });
   console.log(
     `\n✓ done in ${((performance.now() - t0) / 1000).toFixed(1)} s. The board: ${join(dist, 'index.html')}`,
   );
@@ -54,7 +67,7 @@ async function main(): Promise<number> {
   }
   console.log(`  serving on http://127.0.0.1:${values.port}/ (Ctrl-C to stop)`);
   const server = execa('astro', ['preview', '--host', '127.0.0.1', '--port', values.port], {
-    cwd: root,
+    cwd: repo,
     env,
     stdio: 'inherit',
     preferLocal: true,
