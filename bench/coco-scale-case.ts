@@ -8,18 +8,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-
-/** mulberry32: small, fast, good enough for synthetic data. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../src/lib/util/prng.ts';
 
 export interface ScaleCase {
   gtText: string;
@@ -30,7 +19,7 @@ export interface ScaleCase {
 }
 
 export function makeScaleCase(seed = 2026, nImages = 5000, detsPerImage = 100): ScaleCase {
-  const rand = rng(seed);
+  const rand = mulberry32(seed);
   const normal = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
   const poisson = (lambda: number) => {
     let k = 0;

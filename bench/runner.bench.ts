@@ -26,6 +26,7 @@ import { type PipelineImage, runPipeline } from '../src/lib/runner/pipeline.ts';
 import { preprocessImage, stackBatch } from '../src/lib/runner/preprocess.ts';
 import { createSession, type FeedTensor } from '../src/lib/runner/session.ts';
 import { summarise } from '../src/lib/runner/stats.ts';
+import { mulberry32 } from '../src/lib/util/prng.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -48,16 +49,7 @@ const rounds = Number(args.rounds);
 const spin = args.spin;
 const worker = !args['in-process'];
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 /**
  * Stride-8 backbone of 3x3 convs (about 2.5 GFLOPs at 640, a third of YOLOv8n) and a 1x1 head:

@@ -21,6 +21,7 @@ import sharp from 'sharp';
 import { stringify as toYaml } from 'yaml';
 import type { Metrics, PerClass, Sample } from '../src/lib/schema/metrics.ts';
 import { METRICS_SCHEMA_VERSION } from '../src/lib/schema/metrics.ts';
+import { mulberry32 } from '../src/lib/util/prng.ts';
 
 export interface FakeBoardOptions {
   /** Directory to write into; it is emptied first when `clean` is true. */
@@ -77,17 +78,7 @@ const DEVICES = [
   { device: 'NVIDIA T4', provider: 'CUDAExecutionProvider', msPerGflop: 0.045 },
 ];
 
-/** mulberry32: small, fast and good enough for fake data; the same seed gives the same board. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 const clamp = (v: number, lo = 0, hi = 1) => Math.min(hi, Math.max(lo, v));
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');

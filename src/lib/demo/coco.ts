@@ -2,48 +2,32 @@
  * COCO instances JSON for the demo dataset: types, file names, categories and a stable text form.
  * Kept free of heavy imports (no sharp) so that checking an existing dataset stays fast.
  */
+import type { CocoAnnotation, CocoCategory, CocoImage } from '../dataset/coco-json.ts';
 import { SHAPE_CLASSES } from './shape-classes.ts';
 
 /** Images in the demo dataset unless a count is given. */
 export const DEFAULT_IMAGE_COUNT = 300;
 
-export interface CocoImage {
-  id: number;
-  file_name: string;
-  width: number;
-  height: number;
-}
+/**
+ * The demo writes the same COCO shapes the runner reads (src/lib/dataset/coco-json.ts); its boxes
+ * are the visible extent and its areas the visible pixel count.
+ */
+export type { CocoAnnotation, CocoCategory, CocoImage };
 
-export interface CocoAnnotation {
-  id: number;
-  image_id: number;
-  category_id: number;
-  /** [x, y, w, h] in pixels of the visible extent. */
-  bbox: [number, number, number, number];
-  /** Visible pixel count. */
-  area: number;
-  iscrowd: 0 | 1;
-}
-
-export interface CocoCategory {
-  id: number;
-  name: string;
-  supercategory: string;
-}
-
+/** The dataset file: the ground truth plus COCO's info and licences blocks. */
 export interface CocoDataset {
   info: Record<string, string>;
   licenses: { id: number; name: string; url: string }[];
   images: CocoImage[];
   annotations: CocoAnnotation[];
-  categories: CocoCategory[];
+  categories: (CocoCategory & { supercategory: string })[];
 }
 
 export function imageFileName(imageId: number): string {
   return `${String(imageId).padStart(6, '0')}.jpg`;
 }
 
-export function shapesCategories(): CocoCategory[] {
+export function shapesCategories(): (CocoCategory & { supercategory: string })[] {
   return SHAPE_CLASSES.map((c) => ({ id: c.id, name: c.name, supercategory: 'shape' }));
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../util/prng.ts';
 import {
   bootstrapAp,
   drawWeights,
@@ -7,7 +8,6 @@ import {
   summarizeResamples,
   weightedAp,
 } from './bootstrap.ts';
-import { mulberry32 } from './prng.ts';
 import type { CocoJson, DetJson } from './test-helpers.ts';
 import { evaluateJson, evaluateParity, parityCases, readParity } from './test-helpers.ts';
 

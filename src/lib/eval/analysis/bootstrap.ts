@@ -1,9 +1,9 @@
 import type { Uncertainty } from '../../schema/metrics.ts';
+import { mulberry32 } from '../../util/prng.ts';
 import type { CocoEvaluation } from '../evaluate.ts';
 import { IGNORE_SHIFT } from '../match.ts';
 import { EPS } from './interpolate.ts';
 import { iouIndex } from './params-index.ts';
-import { mulberry32 } from './prng.ts';
 
 /**
  * Bootstrap over images: a resample draws I images with replacement, and image i enters with

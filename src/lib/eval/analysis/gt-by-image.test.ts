@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../util/prng.ts';
 import { gtFromJson } from '../load.ts';
 import { bboxIou } from '../match.ts';
 import { groupGtByImage, iouAt } from './gt-by-image.ts';
-import { mulberry32 } from './prng.ts';
 import { gtOf } from './test-helpers.ts';
 
 describe('GT grouped by image', () => {

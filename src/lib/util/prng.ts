@@ -1,6 +1,6 @@
 /**
  * mulberry32 (Tommy Ettinger's 32-bit generator): small, fast, and the same sequence on every
- * platform for a given seed, which is all the bootstrap needs. Returns floats in [0, 1).
+ * platform for a given seed, which is all Podium's seeded data and resampling need. Returns floats in [0, 1).
  */
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
