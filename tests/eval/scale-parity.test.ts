@@ -49,6 +49,7 @@ describe.skipIf(!enabled)('parity at COCO val2017 scale', () => {
     const { summary } = evaluateCoco(gt, dt);
     COCO_STAT_NAMES.forEach((name, i) => {
       expect(Math.abs(summary.stats[name] - expected.stats[i]!), name).toBeLessThanOrEqual(1e-9);
+      expect(summary.stats[name], `${name} bit for bit`).toBe(expected.stats[i]!);
     });
   });
 });

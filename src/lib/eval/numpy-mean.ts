@@ -40,10 +40,20 @@ function pairwiseSum(a: ArrayLike<number>, start: number, n: number): number {
   return pairwiseSum(a, start, n2) + pairwiseSum(a, start + n2, n - n2);
 }
 
+/**
+ * numpy's reduction iterator hands the add loop at most its buffer size (8192 elements) at a
+ * time, so a long sum is pairwise within each block and sequential across blocks.
+ */
+const NUMPY_BUFSIZE = 8192;
+
 /** `np.mean(s[s > -1])`, or -1 when nothing is left: pycocotools' summarize rule. */
 export function meanOfDefined(values: ArrayLike<number>): number {
   const kept: number[] = [];
   for (let i = 0; i < values.length; i++) if (values[i] > -1) kept.push(values[i]);
   if (kept.length === 0) return -1;
-  return pairwiseSum(kept, 0, kept.length) / kept.length;
+  let sum = 0;
+  for (let start = 0; start < kept.length; start += NUMPY_BUFSIZE) {
+    sum += pairwiseSum(kept, start, Math.min(NUMPY_BUFSIZE, kept.length - start));
+  }
+  return sum / kept.length;
 }
