@@ -15,5 +15,7 @@ export default defineConfig({
   integrations: [mdx(), pagefindIndex()],
   devToolbar: { enabled: false },
   // Vite's dependency cache too, when a private cache is asked for.
-  ...(process.env.PODIUM_ASTRO_CACHE_DIR ? { vite: { cacheDir: `${process.env.PODIUM_ASTRO_CACHE_DIR}/vite` } } : {}),
+  ...(process.env.PODIUM_ASTRO_CACHE_DIR
+    ? { vite: { cacheDir: `${process.env.PODIUM_ASTRO_CACHE_DIR}/vite` } }
+    : {}),
 });
