@@ -3,7 +3,7 @@
  * close to bare session.run throughput on the same inputs? Overlap should hide most of the
  * image work behind inference; the target is pipeline fps within 10% of bare fps.
  *
- *   npm run bench:runner -- [--images 48] [--size 640] [--batch 1] [--prefetch 2] [--threads 0]
+ *   npm run bench:runner -- [--images 48] [--size 640] [--batch 1] [--prefetch 2] [--threads N|0]
  *                           [--rounds 3] [--spin] [--in-process]
  *
  * Builds a small YOLOv8-shaped conv net in code (random fixed weights), writes N synthetic JPEGs
@@ -24,7 +24,7 @@ import { COCO80 } from '../src/lib/runner/class-map.ts';
 import { getDecoder } from '../src/lib/runner/decoders/index.ts';
 import { type PipelineImage, runPipeline } from '../src/lib/runner/pipeline.ts';
 import { preprocessImage, stackBatch } from '../src/lib/runner/preprocess.ts';
-import { createSession, type FeedTensor } from '../src/lib/runner/session.ts';
+import { createSession, defaultCpuThreads, type FeedTensor } from '../src/lib/runner/session.ts';
 import { summarise } from '../src/lib/runner/stats.ts';
 import { mulberry32 } from '../src/lib/util/prng.ts';
 
@@ -34,7 +34,8 @@ const { values: args } = parseArgs({
     size: { type: 'string', default: '640' },
     batch: { type: 'string', default: '1' },
     prefetch: { type: 'string', default: '2' },
-    threads: { type: 'string', default: '0' },
+    // Default: the runner's own choice on CPU (every core but one); 0 = onnxruntime's (all cores).
+    threads: { type: 'string', default: String(defaultCpuThreads()) },
     rounds: { type: 'string', default: '3' },
     spin: { type: 'boolean', default: false },
     'in-process': { type: 'boolean', default: false },

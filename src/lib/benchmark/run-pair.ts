@@ -28,7 +28,7 @@ import { getDecoder } from '../runner/decoders/index.ts';
 import type { Logger } from '../runner/logger.ts';
 import { type ImageResult, runPipeline } from '../runner/pipeline.ts';
 import type { CocoDetection } from '../runner/postprocess.ts';
-import { createSession, type Device } from '../runner/session.ts';
+import { createSession, type Device, defaultCpuThreads } from '../runner/session.ts';
 import { summarise } from '../runner/stats.ts';
 import type { Metrics, Sample } from '../schema/metrics.ts';
 import { isUserError, UserError } from '../util/errors.ts';
@@ -348,12 +348,13 @@ async function infer(options: RunPairOptions, inputs: InferInputs): Promise<Cach
     logger.info?.(`resuming: ${previous.images.size} of ${inputs.images.length} images already done`);
   }
 
+  const threads = options.threads ?? defaultCpuThreads();
   const session = await createSession(inputs.weightsPath, {
     device: options.device ?? 'cpu',
     logger,
     file: model.path,
     allowSpinning: false,
-    ...(options.threads === undefined ? {} : { intraOpNumThreads: options.threads }),
+    intraOpNumThreads: threads,
   });
   try {
     const decoder = getDecoder(m.family, model.path).bind(session.outputs, {
@@ -441,6 +442,7 @@ async function infer(options: RunPairOptions, inputs: InferInputs): Promise<Cach
           executionProvider: env.executionProvider,
           cpu: env.cpu,
           cpuCount: env.cpuCount,
+          ...(env.executionProvider === 'cpu' ? { threads } : {}),
           node: env.node,
         },
         failures,

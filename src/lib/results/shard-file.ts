@@ -46,6 +46,8 @@ export const ShardRunSchema = z.object({
     executionProvider: z.string(),
     cpu: z.string(),
     cpuCount: z.int(),
+    /** onnxruntime's intra-op threads on CPU. */
+    threads: z.int().optional(),
     node: z.string(),
   }),
   failures: z.array(z.object({ imageId: z.int(), file: z.string(), reason: z.string() })),

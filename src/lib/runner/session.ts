@@ -3,6 +3,7 @@
  * CPU (with a warning, and recorded) when a GPU provider cannot be loaded. The CUDA / TensorRT
  * paths are deliberately thin: they only pick providers; everything else is identical to CPU.
  */
+import os from 'node:os';
 import ort from 'onnxruntime-node';
 import { UserError } from '../util/errors.ts';
 import type { OutputSpec, OutputTensor } from './decoders/types.ts';
@@ -85,6 +86,17 @@ export interface ModelSession {
     options?: RunOptions,
   ): Promise<RunResult>;
   release(): Promise<void>;
+}
+
+/**
+ * onnxruntime's intra-op threads for a CPU benchmark: every core but one. The spare core decodes,
+ * resizes and post-processes the next images while inference runs; when inference takes every
+ * core instead, that work steals from it, and the recorded inference latency measures the
+ * contention as much as the model (on 2 cores: 24 ms vs 15 ms bare, against 27.8 vs 27.5 with one
+ * core left free; see bench/runner.bench.ts).
+ */
+export function defaultCpuThreads(cores = os.availableParallelism()): number {
+  return Math.max(1, cores - 1);
 }
 
 /** Providers to try, best first; CPU is always the last resort. */
