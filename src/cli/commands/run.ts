@@ -1,4 +1,4 @@
-import { relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { type PairReport, runBoard } from '../../lib/benchmark/run-board.ts';
@@ -24,7 +24,7 @@ Options:
   --dataset ID       dataset id (datasets/<id>/dataset.yaml)
   --all              every model × dataset whose classes match (--model / --dataset narrow it)
   --device D         cpu (default), cuda or tensorrt (falls back to cpu with a warning)
-  --limit N          only the first N images by id: a smoke run, kept out of results/ (needs --out-dir)
+  --limit N          only the first N images by id: a smoke run, written to .podium/smoke/ (or --out-dir)
   --shard I/N        predict shard I of N only and write partial predictions to --out
   --from-shards      evaluate the shard files given as arguments (every shard of this pair) as the
                      full run, without inference: podium run --model M --dataset D --from-shards P1 P2 …
@@ -78,11 +78,9 @@ export async function run(argv: string[]): Promise<number> {
   }
   const limit = positiveInt('limit', values.limit) ?? null;
   const shard = values.shard === undefined ? null : parseShard(values.shard);
-  if (limit !== null && !values.out && !values['out-dir']) {
-    throw new UserError(
-      '--limit makes a smoke run, which is not comparable with full runs: give --out-dir (or --out) for it',
-    );
-  }
+  // A smoke run is not comparable with full runs, so it never lands in results/.
+  const outDir =
+    values['out-dir'] ?? (limit !== null && !values.out ? join(values.root, '.podium', 'smoke') : undefined);
   if (shard !== null && (!values.out || values.all))
     throw new UserError('--shard needs one --model, one --dataset and --out FILE');
   const repoRoot = resolve(values.root);
@@ -119,8 +117,8 @@ export async function run(argv: string[]): Promise<number> {
         onProgress: bar.update,
         ...(values.out
           ? { out: values.out }
-          : values['out-dir']
-            ? { out: `${values['out-dir']}/${dataset.manifest.id}/${model.manifest.id}.json` }
+          : outDir
+            ? { out: join(outDir, dataset.manifest.id, `${model.manifest.id}.json`) }
             : {}),
       });
       bar.stop();
@@ -145,7 +143,7 @@ export async function run(argv: string[]): Promise<number> {
     models,
     datasets,
     logger,
-    ...(values['out-dir'] === undefined ? {} : { outDir: values['out-dir'] }),
+    ...(outDir === undefined ? {} : { outDir }),
     onProgress: bar.update,
     onPairStart: (p, i, n) => bar.start(`[${i + 1}/${n}] ${p.model.manifest.id} × ${p.dataset.manifest.id}`),
     onPairEnd: (r) => {
