@@ -19,9 +19,9 @@ export interface CocoGt {
   readonly sha256: string;
 }
 
-export interface GtColumns {
+/** Boxes of one kind (GT or detections), one entry per box. */
+export interface BoxColumns {
   readonly length: number;
-  readonly id: Float64Array;
   /** Index into CocoGt.imageIds. */
   readonly img: Int32Array;
   /** Index into CocoGt.categoryIds. */
@@ -31,20 +31,17 @@ export interface GtColumns {
   readonly y: Float64Array;
   readonly w: Float64Array;
   readonly h: Float64Array;
+}
+
+export interface GtColumns extends BoxColumns {
+  readonly id: Float64Array;
   /** The GT `area` field (segment area in COCO), which decides the size range; w*h when absent. */
   readonly area: Float64Array;
   readonly crowd: Uint8Array;
 }
 
 /** A COCO results list in columnar form, in file order (pycocotools' loadRes assigns ids in that order). */
-export interface Detections {
-  readonly length: number;
-  readonly img: Int32Array;
-  readonly cat: Int32Array;
-  readonly x: Float64Array;
-  readonly y: Float64Array;
-  readonly w: Float64Array;
-  readonly h: Float64Array;
+export interface Detections extends BoxColumns {
   readonly score: Float64Array;
   readonly sha256: string;
 }
