@@ -1,22 +1,23 @@
 /**
  * Times the analysis on a COCO val2017-scale case (see shared/fixtures/coco-scale/README.md):
- *   npx node src/lib/eval/analysis/scale-timing.ts /tmp/coco-scale [repeats]
+ *   npx node bench/analysis-stages.bench.ts [DIR with gt.json + dt.json] [repeats]
+ * (DIR defaults to the case `npm run bench:eval` generates, .podium/bench/coco-scale).
  * Prints the time of each step and of analyze() as a whole (median of the repeats).
  */
 import { join } from 'node:path';
-import { evaluateCoco } from '../evaluate.ts';
-import { loadDetections, loadGt } from '../load.ts';
-import { bootstrapAp } from './bootstrap.ts';
-import { confidenceSweep, countsAtConfidence, scoredOutcomes } from './confidence.ts';
-import { confusionMatrix } from './confusion.ts';
-import { f1Scores } from './f1.ts';
-import { countedGt, groupGtByImage } from './gt-by-image.ts';
-import { analyze } from './index.ts';
-import { outcomes } from './outcomes.ts';
-import { prCurves } from './pr-curves.ts';
-import { classifyErrors, errorBreakdown } from './tide.ts';
+import { bootstrapAp } from '../src/lib/eval/analysis/bootstrap.ts';
+import { confidenceSweep, countsAtConfidence, scoredOutcomes } from '../src/lib/eval/analysis/confidence.ts';
+import { confusionMatrix } from '../src/lib/eval/analysis/confusion.ts';
+import { f1Scores } from '../src/lib/eval/analysis/f1.ts';
+import { countedGt, groupGtByImage } from '../src/lib/eval/analysis/gt-by-image.ts';
+import { analyze } from '../src/lib/eval/analysis/index.ts';
+import { outcomes } from '../src/lib/eval/analysis/outcomes.ts';
+import { prCurves } from '../src/lib/eval/analysis/pr-curves.ts';
+import { classifyErrors, errorBreakdown } from '../src/lib/eval/analysis/tide.ts';
+import { evaluateCoco } from '../src/lib/eval/evaluate.ts';
+import { loadDetections, loadGt } from '../src/lib/eval/load.ts';
 
-const dir = process.argv[2] ?? '/tmp/coco-scale';
+const dir = process.argv[2] ?? join(import.meta.dirname, '../.podium/bench/coco-scale');
 const repeats = Number(process.argv[3] ?? 5);
 
 function time<T>(label: string, f: () => T, log: boolean): T {
