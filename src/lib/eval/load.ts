@@ -135,6 +135,22 @@ function readBox(file: string, path: string, v: unknown, out: Float64Array[], i:
   }
 }
 
+/** Sorts entries by id (pycocotools' np.unique order) and refuses a repeated id, naming both entries. */
+function sortByUniqueId(
+  entries: { id: number; index: number }[],
+  file: string,
+  list: string,
+  what: string,
+): void {
+  entries.sort((a, b) => a.id - b.id);
+  for (let i = 1; i < entries.length; i++) {
+    const a = entries[i - 1]!;
+    const b = entries[i]!;
+    if (a.id === b.id)
+      fail(file, `${list}[${b.index}].id`, `duplicate ${what} id ${b.id} (also ${list}[${a.index}])`);
+  }
+}
+
 function sortedIndex(ids: Float64Array): Map<number, number> {
   const m = new Map<number, number>();
   for (let i = 0; i < ids.length; i++) m.set(ids[i], i);
@@ -181,13 +197,7 @@ export function gtFromJson(value: Json, file: string, sha256: string): CocoGt {
     }
     return { id, width, height, fileName: fileName ?? '', index: i };
   });
-  imgOrder.sort((a, b) => a.id - b.id);
-  for (let i = 1; i < imgOrder.length; i++) {
-    const a = imgOrder[i - 1]!;
-    const b = imgOrder[i]!;
-    if (a.id === b.id)
-      fail(file, `images[${b.index}].id`, `duplicate image id ${b.id} (also images[${a.index}])`);
-  }
+  sortByUniqueId(imgOrder, file, 'images', 'image');
   const catOrder = categories.map((c, i) => {
     const p = `categories[${i}]`;
     if (!isRecord(c)) fail(file, p, `expected an object, got ${describe(c)}`);
@@ -196,13 +206,7 @@ export function gtFromJson(value: Json, file: string, sha256: string): CocoGt {
     if (typeof name !== 'string') fail(file, `${p}.name`, `expected a string, got ${describe(name)}`);
     return { id, name, index: i };
   });
-  catOrder.sort((a, b) => a.id - b.id);
-  for (let i = 1; i < catOrder.length; i++) {
-    const a = catOrder[i - 1]!;
-    const b = catOrder[i]!;
-    if (a.id === b.id)
-      fail(file, `categories[${b.index}].id`, `duplicate category id ${b.id} (also categories[${a.index}])`);
-  }
+  sortByUniqueId(catOrder, file, 'categories', 'category');
   const imageIds = Float64Array.from(imgOrder, (im) => im.id);
   const categoryIds = Float64Array.from(catOrder, (c) => c.id);
   const imgIndex = sortedIndex(imageIds);
