@@ -15,7 +15,10 @@ const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 /** What the test server does for one path. */
 interface Route {
   body: Buffer;
-  /** Cut the connection after this many bytes, for the first `cutTimes` requests. */
+  /**
+   * Stall after this many bytes, for the first `cutTimes` requests: the connection stays open
+   * with nothing more coming, so the client's idle timeout interrupts the transfer.
+   */
   cutAfter?: number;
   cutTimes?: number;
   /** Answer Range requests with the whole file (200), as some servers do. */
@@ -56,7 +59,10 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
   res.writeHead(status, headers);
   if (route.cutAfter !== undefined && (route.cutTimes ?? 1) > 0) {
     route.cutTimes = (route.cutTimes ?? 1) - 1;
-    res.write(body.subarray(0, route.cutAfter), () => res.destroy());
+    // Stall rather than close: a close right after the prefix can reach the client's stream
+    // before it has read the bytes (an errored stream drops its queue), leaving nothing to
+    // resume from. A stall lets it read everything sent, then time out (idleTimeoutMs below).
+    res.write(body.subarray(0, route.cutAfter));
     return;
   }
   res.end(body);
@@ -113,7 +119,13 @@ describe('downloadToCache', () => {
   it('resumes an interrupted transfer with an HTTP Range request', async () => {
     const body = randomBytes(300_000);
     routes.set('/big', { body, cutAfter: 120_000 });
-    const path = await downloadToCache({ url: `${base}/big`, sha256: sha(body), cacheDir, retries: 2 });
+    const path = await downloadToCache({
+      url: `${base}/big`,
+      sha256: sha(body),
+      cacheDir,
+      retries: 2,
+      idleTimeoutMs: 300,
+    });
     expect(sha(await readFile(path))).toBe(sha(body));
     expect(log).toHaveLength(2);
     expect(log[0]!.range).toBeUndefined();
@@ -127,7 +139,7 @@ describe('downloadToCache', () => {
   it('keeps the .partial file when attempts run out, and the next run resumes from it', async () => {
     const body = randomBytes(200_000);
     routes.set('/big', { body, cutAfter: 80_000 });
-    const opts = { url: `${base}/big`, sha256: sha(body), cacheDir, retries: 0 };
+    const opts = { url: `${base}/big`, sha256: sha(body), cacheDir, retries: 0, idleTimeoutMs: 300 };
     const err = await rejection(downloadToCache(opts));
     expect(isUserError(err)).toBe(true);
     expect(err.message).toMatch(/failed after 1 attempts .* run again to resume/);
@@ -145,7 +157,7 @@ describe('downloadToCache', () => {
   it('starts over when the server ignores the Range header', async () => {
     const body = randomBytes(150_000);
     routes.set('/f', { body, cutAfter: 50_000, ignoreRange: true });
-    const path = await downloadToCache({ url: `${base}/f`, sha256: sha(body), cacheDir });
+    const path = await downloadToCache({ url: `${base}/f`, sha256: sha(body), cacheDir, idleTimeoutMs: 300 });
     expect(sha(await readFile(path))).toBe(sha(body));
   });
 
