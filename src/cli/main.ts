@@ -59,11 +59,8 @@ async function main(argv: string[]): Promise<number> {
     return name ? 0 : 2;
   }
   if (name === '--version') {
-    const { readFile } = await import('node:fs/promises');
-    const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as {
-      version: string;
-    };
-    console.log(pkg.version);
+    const { podiumVersion } = await import('../lib/benchmark/provenance.ts');
+    console.log(await podiumVersion());
     return 0;
   }
   const command = commands[name];

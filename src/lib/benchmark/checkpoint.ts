@@ -78,7 +78,10 @@ function safeParse(line: string): unknown {
 
 export interface CheckpointWriter {
   add(image: CheckpointImage): Promise<void>;
-  remove(): Promise<void>;
+}
+
+export async function removeCheckpoint(file: string): Promise<void> {
+  await rm(file, { force: true });
 }
 
 export async function openCheckpoint(
@@ -106,9 +109,6 @@ export async function openCheckpoint(
         row['d'] = (image.detections ?? []).map((d) => [...d.bbox, d.category_id, d.score]);
       }
       await appendFile(file, `${JSON.stringify(row)}\n`);
-    },
-    async remove() {
-      await rm(file, { force: true });
     },
   };
 }

@@ -7,7 +7,6 @@
  */
 import { readFile, rm } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import type { CocoGtJson } from '../dataset/coco-json.ts';
 import { type PreparedDataset, prepareDataset } from '../dataset/prepare.ts';
 import { buildMetrics } from '../eval/build-metrics.ts';
@@ -20,7 +19,12 @@ import type { LoadedDataset, LoadedModel } from '../manifest/load.ts';
 import { assertStandardOps, inspectModel } from '../onnx/inspect.ts';
 import { BOARD_INFERENCE, computeCacheKey, type InferenceParams } from '../results/cache-key.ts';
 import { mergeShards, type ShardPart } from '../results/merge-shards.ts';
-import { type ShardRun, writeJsonMaybeGzip, writeShardPredictions } from '../results/shard-file.ts';
+import {
+  readJsonMaybeGzip,
+  type ShardRun,
+  writeJsonMaybeGzip,
+  writeShardPredictions,
+} from '../results/shard-file.ts';
 import { type Shard, shardImages } from '../results/shards.ts';
 import { readResultIfExists, resultPath, saveResult } from '../results/store.ts';
 import { buildClassMap } from '../runner/class-map.ts';
@@ -32,7 +36,7 @@ import { createSession, type Device, defaultCpuThreads } from '../runner/session
 import { summarise } from '../runner/stats.ts';
 import type { Metrics, Sample } from '../schema/metrics.ts';
 import { isUserError, UserError } from '../util/errors.ts';
-import { openCheckpoint, readCheckpoint } from './checkpoint.ts';
+import { openCheckpoint, readCheckpoint, removeCheckpoint } from './checkpoint.ts';
 import { gitSha, podiumVersion } from './provenance.ts';
 
 export interface RunPairOptions {
@@ -166,8 +170,6 @@ export async function runPair(options: RunPairOptions): Promise<RunPairOutcome> 
   }
 
   const weights = await resolveWeights(model, { cacheDir: cache });
-  const weightBytes = await readFile(weights.path);
-  assertStandardOps(inspectModel(weightBytes, model.path), model.path);
 
   const inference: InferenceParams = { ...BOARD_INFERENCE, limit, shard };
   const cacheKey = computeCacheKey({
@@ -223,9 +225,7 @@ export async function runPair(options: RunPairOptions): Promise<RunPairOutcome> 
     });
     await writeJsonMaybeGzip(predictionsFile, predictions);
     // The checkpoint is only removed once the complete predictions are safely on disk.
-    await (
-      await openCheckpoint(join(cache, 'predictions', `${cacheKey}.partial.jsonl`), cacheKey, false)
-    ).remove();
+    await removeCheckpoint(join(cache, 'predictions', `${cacheKey}.partial.jsonl`));
   }
 
   const failures = predictions.run.failures;
@@ -320,7 +320,7 @@ export async function runPair(options: RunPairOptions): Promise<RunPairOutcome> 
 
 async function readCachedPredictions(file: string, cacheKey: string): Promise<CachedPredictions | undefined> {
   try {
-    const value = JSON.parse(gunzipSync(await readFile(file)).toString('utf8')) as CachedPredictions;
+    const value = (await readJsonMaybeGzip(file)) as CachedPredictions;
     return value.podiumPredictions === 1 && value.cacheKey === cacheKey && value.run !== undefined
       ? value
       : undefined;
@@ -341,6 +341,8 @@ interface InferInputs {
 async function infer(options: RunPairOptions, inputs: InferInputs): Promise<CachedPredictions> {
   const { model, logger } = options;
   const m = model.manifest;
+  // Only now, when it is about to run: a fresh or cached pair never reads its weights twice.
+  assertStandardOps(inspectModel(await readFile(inputs.weightsPath), model.path), model.path);
   const previous = await readCheckpoint(inputs.checkpointFile, inputs.cacheKey);
   const checkpoint = await openCheckpoint(inputs.checkpointFile, inputs.cacheKey, previous.images.size === 0);
   const segment = previous.segments;
