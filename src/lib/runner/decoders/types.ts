@@ -104,6 +104,38 @@ export function shapeMismatch(
   );
 }
 
+/**
+ * The shape check shared by the one-output YOLO heads, [B, fixed+nc, N] (channels first) or
+ * [B, N, fixed+nc] (channels last): checks the declared output now, and returns the check to
+ * repeat on each result (symbolic dims are only resolved at run time).
+ */
+export function bindSingleOutput(
+  decoder: { family: string; expects: string },
+  outputs: readonly OutputSpec[],
+  options: BindOptions,
+  layout: { channelAxis: 1 | 2; fixed: number; rowsName: string },
+): { out: OutputSpec; checkDims(dims: readonly (number | string)[]): void } {
+  const fail = (detail?: string) =>
+    shapeMismatch(decoder, outputs, detail === undefined ? options : { ...options, detail });
+  if (outputs.length !== 1) throw fail(`expected one output, got ${outputs.length}`);
+  const out = outputs[0] as OutputSpec;
+  const nc = options.numClasses;
+  const { fixed } = layout;
+  const checkDims = (dims: readonly (number | string)[]) => {
+    if (dims.length !== 3) throw fail();
+    const c = dims[layout.channelAxis] as number | string;
+    const n = dims[3 - layout.channelAxis] as number | string;
+    if (isKnown(c) && c < fixed + 1) throw fail();
+    if (nc !== undefined && !mayEqual(c, fixed + nc))
+      throw fail(`${nc} classes give ${fixed}+nc = ${fixed + nc}`);
+    if (nc === undefined && isKnown(c) && isKnown(n) && c > n) {
+      throw fail(`more channels than ${layout.rowsName}: the output looks transposed`);
+    }
+  };
+  checkDims(out.dims);
+  return { out, checkDims };
+}
+
 /** Dim is a known size. */
 export function isKnown(d: number | string): d is number {
   return typeof d === 'number' && d > 0;

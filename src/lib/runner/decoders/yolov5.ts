@@ -6,35 +6,17 @@
  * prediction is considered only when objectness > conf, and its score per class is
  * objectness × class probability. NMS still needed.
  */
-import {
-  CandidateBuffer,
-  type Candidates,
-  type Decoder,
-  isKnown,
-  mayEqual,
-  type OutputSpec,
-  shapeMismatch,
-} from './types.ts';
+import { bindSingleOutput, CandidateBuffer, type Candidates, type Decoder } from './types.ts';
 
 export const yolov5: Decoder<'yolov5'> = {
   family: 'yolov5',
   expects: '[B, N, 5+nc]',
   bind(outputs, options) {
-    const fail = (detail?: string) =>
-      shapeMismatch(this, outputs, detail === undefined ? options : { ...options, detail });
-    if (outputs.length !== 1) throw fail(`expected one output, got ${outputs.length}`);
-    const out = outputs[0] as OutputSpec;
-    const nc = options.numClasses;
-    const checkDims = (dims: readonly (number | string)[]) => {
-      if (dims.length !== 3) throw fail();
-      const [, n, c] = dims as [number | string, number | string, number | string];
-      if (isKnown(c) && c < 6) throw fail();
-      if (nc !== undefined && !mayEqual(c, 5 + nc)) throw fail(`${nc} classes give 5+nc = ${5 + nc}`);
-      if (nc === undefined && isKnown(c) && isKnown(n) && c > n) {
-        throw fail('more channels than predictions: the output looks transposed');
-      }
-    };
-    checkDims(out.dims);
+    const { out, checkDims } = bindSingleOutput(this, outputs, options, {
+      channelAxis: 2,
+      fixed: 5,
+      rowsName: 'predictions',
+    });
     return {
       outputNames: [out.name],
       needsNms: true,

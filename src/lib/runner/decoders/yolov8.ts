@@ -5,35 +5,17 @@
  * class scores (already sigmoid). Anchor-major candidates, one per class above conf when
  * multiLabel, as Ultralytics' validator produces them; NMS still needed.
  */
-import {
-  CandidateBuffer,
-  type Candidates,
-  type Decoder,
-  isKnown,
-  mayEqual,
-  type OutputSpec,
-  shapeMismatch,
-} from './types.ts';
+import { bindSingleOutput, CandidateBuffer, type Candidates, type Decoder } from './types.ts';
 
 export const yolov8: Decoder<'yolov8'> = {
   family: 'yolov8',
   expects: '[B, 4+nc, N]',
   bind(outputs, options) {
-    const fail = (detail?: string) =>
-      shapeMismatch(this, outputs, detail === undefined ? options : { ...options, detail });
-    if (outputs.length !== 1) throw fail(`expected one output, got ${outputs.length}`);
-    const out = outputs[0] as OutputSpec;
-    const nc = options.numClasses;
-    const checkDims = (dims: readonly (number | string)[]) => {
-      if (dims.length !== 3) throw fail();
-      const [, c, n] = dims as [number | string, number | string, number | string];
-      if (isKnown(c) && c < 5) throw fail();
-      if (nc !== undefined && !mayEqual(c, 4 + nc)) throw fail(`${nc} classes give 4+nc = ${4 + nc}`);
-      if (nc === undefined && isKnown(c) && isKnown(n) && c > n) {
-        throw fail('more channels than anchors: the output looks transposed');
-      }
-    };
-    checkDims(out.dims);
+    const { out, checkDims } = bindSingleOutput(this, outputs, options, {
+      channelAxis: 1,
+      fixed: 4,
+      rowsName: 'anchors',
+    });
     return {
       outputNames: [out.name],
       needsNms: true,
