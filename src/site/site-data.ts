@@ -118,6 +118,12 @@ async function assemble(): Promise<SiteData> {
 }
 
 /** The full metric file behind a summary, for the model page. */
+/** getStaticPaths of the pages made once per dataset (board, compare, dataset). */
+export async function datasetPaths(): Promise<{ params: { dataset: string } }[]> {
+  const data = await siteData();
+  return data.datasets.map((d) => ({ params: { dataset: d.id } }));
+}
+
 export async function fullMetrics(summary: ResultSummary): Promise<BoardMetrics> {
   // Validated against MetricsSchema by the results loader earlier in this build.
   return JSON.parse(await readFile(join(dataDir(), summary.file), 'utf8')) as BoardMetrics;
