@@ -7,6 +7,7 @@ import { loadAllManifests } from '../../lib/manifest/discover.ts';
 import { findDataset, findModel } from '../../lib/manifest/load.ts';
 import { readShardPredictions } from '../../lib/results/shard-file.ts';
 import { parseShard } from '../../lib/results/shards.ts';
+import { resultPathIn } from '../../lib/results/store.ts';
 import type { Logger } from '../../lib/runner/logger.ts';
 import type { Device } from '../../lib/runner/session.ts';
 import { UserError } from '../../lib/util/errors.ts';
@@ -118,7 +119,7 @@ export async function run(argv: string[]): Promise<number> {
         ...(values.out
           ? { out: values.out }
           : outDir
-            ? { out: join(outDir, dataset.manifest.id, `${model.manifest.id}.json`) }
+            ? { out: resultPathIn(outDir, dataset.manifest.id, model.manifest.id) }
             : {}),
       });
       bar.stop();

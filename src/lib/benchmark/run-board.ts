@@ -1,6 +1,7 @@
 import { type PreparedDataset, prepareDataset } from '../dataset/prepare.ts';
 import { cacheRoot } from '../fetch/cache.ts';
 import type { LoadedDataset, LoadedModel } from '../manifest/load.ts';
+import { resultPathIn } from '../results/store.ts';
 import { buildClassMap } from '../runner/class-map.ts';
 import { isUserError } from '../util/errors.ts';
 import { type RunPairOptions, type RunPairOutcome, runPair } from './run-pair.ts';
@@ -67,7 +68,7 @@ export async function runBoard(options: RunBoardOptions): Promise<PairReport[]> 
           prepared,
           ...(options.outDir === undefined
             ? {}
-            : { out: `${options.outDir}/${dataset.manifest.id}/${model.manifest.id}.json` }),
+            : { out: resultPathIn(options.outDir, dataset.manifest.id, model.manifest.id) }),
         });
         return { pair, outcome };
       } catch (err) {

@@ -29,9 +29,14 @@ export function resultRelativePath(datasetId: string, modelId: string): string {
 
 /** Absolute path of the result of `modelId` on `datasetId` under `repoRoot`. Ids are checked first. */
 export function resultPath(repoRoot: string, datasetId: string, modelId: string): string {
+  return resultPathIn(join(resolve(repoRoot), RESULTS_DIR), datasetId, modelId);
+}
+
+/** `<dir>/<dataset>/<model>.json`: the results layout under any folder (smoke runs, CI artifacts). */
+export function resultPathIn(dir: string, datasetId: string, modelId: string): string {
   checkId('dataset', datasetId);
   checkId('model', modelId);
-  return join(resolve(repoRoot), RESULTS_DIR, datasetId, `${modelId}.json`);
+  return join(resolve(dir), datasetId, `${modelId}.json`);
 }
 
 /** Validates a parsed metric JSON; a bad one is a UserError naming `label` and every bad field. */
