@@ -1,14 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { parseJsonText, sha256OfJson } from '../eval/load.ts';
-import { resolveSource } from '../fetch/resolve-source.ts';
 import type { LoadedDataset } from '../manifest/load.ts';
 import { UserError } from '../util/errors.ts';
+import { MAX_ANNOTATIONS_BYTES, resolveAnnotations } from './annotations.ts';
 import { type CocoGtJson, categoryAgreementProblems, checkCocoShape } from './coco-json.ts';
 import { type ImageStore, type ImageStoreOptions, openImageStore } from './images.ts';
 import { yoloToCoco } from './yolo.ts';
 
-/** Annotation files larger than this are refused (COCO train2017 instances is ~450 MB). */
-export const MAX_ANNOTATIONS_BYTES = 1024 ** 3;
+export { MAX_ANNOTATIONS_BYTES };
 
 /** What the runner needs from a dataset manifest. */
 export interface PreparedDataset {
@@ -50,14 +49,7 @@ export async function prepareDataset(
 
   if (!manifest.annotations)
     throw new UserError('annotations: required when format is coco', { file: label });
-  const file = await resolveSource(manifest.annotations, {
-    manifestDir: dataset.dir,
-    repoRoot: dataset.repoRoot,
-    label: `${label}: annotations`,
-    maxBytes: MAX_ANNOTATIONS_BYTES,
-    cacheDir: options.cacheDir,
-    progress: options.progress,
-  });
+  const file = await resolveAnnotations(dataset, manifest.annotations, options);
   const shown = `${label}: annotations`;
   const value = parseJsonText(await readFile(file.path, 'utf8'), shown);
   checkCocoShape(value, shown);

@@ -10,8 +10,13 @@ import { sha256Bytes } from './hash.ts';
 import { type Progress, progressFor } from './progress.ts';
 
 export interface DownloadOptions {
-  /** https URL (http only to loopback hosts, for tests). */
+  /** https URL (http only to loopback hosts, for tests, or with `allowHttp`). */
   readonly url: string;
+  /**
+   * Accept a plain http URL: only for data pinned by sha256 and size (see DataUrl in
+   * schema/common.ts), never for weights.
+   */
+  readonly allowHttp?: boolean | undefined;
   /** Expected digest: the download is kept only if it matches. */
   readonly sha256: string;
   /** Exact size when the manifest declares it. */
@@ -57,7 +62,7 @@ export function downloadToCache(options: DownloadOptions): Promise<string> {
 
 async function download(blob: string, options: DownloadOptions): Promise<string> {
   if (await exists(blob)) return blob;
-  checkUrl(options.url, options.label);
+  checkUrl(options.url, options.label, options.allowHttp === true && options.bytes !== undefined);
   const retries = options.retries ?? 3;
   await mkdir(dirname(blob), { recursive: true });
   const partial = `${blob}.partial`;
@@ -251,8 +256,11 @@ async function verify(partial: string, hash: Hash, size: number, spec: TransferS
   }
 }
 
-/** https everywhere; plain http only to this machine, which is how the tests serve files. */
-function checkUrl(url: string, label: string | undefined): void {
+/**
+ * https everywhere; plain http to this machine (how the tests serve files), or for pinned data
+ * when the caller allows it.
+ */
+function checkUrl(url: string, label: string | undefined, allowHttp = false): void {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -260,7 +268,7 @@ function checkUrl(url: string, label: string | undefined): void {
     throw new UserError(`not a valid URL: ${url}`, { file: label });
   }
   const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(parsed.hostname);
-  if (parsed.protocol === 'https:' || (parsed.protocol === 'http:' && loopback)) return;
+  if (parsed.protocol === 'https:' || (parsed.protocol === 'http:' && (loopback || allowHttp))) return;
   throw new UserError(`refusing to download ${url}: only https URLs are allowed`, { file: label });
 }
 

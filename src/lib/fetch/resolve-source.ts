@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { displayPath, resolveRealInside } from '../manifest/paths.ts';
-import { formatBytes, type Source } from '../schema/common.ts';
+import { type DataSource, formatBytes, type Source } from '../schema/common.ts';
 import { UserError } from '../util/errors.ts';
 import { downloadToCache } from './download.ts';
 import { sha256File } from './hash.ts';
@@ -24,6 +24,8 @@ export interface ResolveContext {
   readonly maxBytes?: number | undefined;
   readonly cacheDir?: string | undefined;
   readonly progress?: boolean | undefined;
+  /** Data sources may be pinned plain http (DataUrl); weights may not. */
+  readonly allowHttp?: boolean | undefined;
 }
 
 /**
@@ -31,7 +33,7 @@ export interface ResolveContext {
  * against its sha256 while streaming), a local one is checked to lie inside the repository, to be
  * under the size limit and, when the manifest gives a sha256, to match it.
  */
-export async function resolveSource(source: Source, ctx: ResolveContext): Promise<ResolvedFile> {
+export async function resolveSource(source: Source | DataSource, ctx: ResolveContext): Promise<ResolvedFile> {
   if ('url' in source) {
     const path = await downloadToCache({
       url: source.url,
@@ -41,6 +43,7 @@ export async function resolveSource(source: Source, ctx: ResolveContext): Promis
       cacheDir: ctx.cacheDir,
       label: ctx.label,
       progress: ctx.progress,
+      allowHttp: ctx.allowHttp,
     });
     return { path, sha256: source.sha256, bytes: (await stat(path)).size };
   }

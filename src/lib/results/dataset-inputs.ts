@@ -8,10 +8,10 @@
  * once converted, so it goes through `prepareDataset` itself.
  */
 import { readFile } from 'node:fs/promises';
+import { resolveAnnotations } from '../dataset/annotations.ts';
 import { type CocoGtJson, checkCocoShape } from '../dataset/coco-json.ts';
-import { MAX_ANNOTATIONS_BYTES, prepareDataset } from '../dataset/prepare.ts';
+import { prepareDataset } from '../dataset/prepare.ts';
 import { parseJsonText } from '../eval/load.ts';
-import { resolveSource } from '../fetch/resolve-source.ts';
 import type { LoadedDataset } from '../manifest/load.ts';
 import { UserError } from '../util/errors.ts';
 
@@ -46,14 +46,7 @@ export async function readDatasetInputs(
     };
   }
   if (!manifest.annotations) throw new UserError('annotations: required when format is coco', { file: path });
-  const file = await resolveSource(manifest.annotations, {
-    manifestDir: dataset.dir,
-    repoRoot: dataset.repoRoot,
-    label,
-    maxBytes: MAX_ANNOTATIONS_BYTES,
-    cacheDir: options.cacheDir,
-    progress: options.progress,
-  });
+  const file = await resolveAnnotations(dataset, manifest.annotations, options);
   const value = parseJsonText(await readFile(file.path, 'utf8'), label);
   checkCocoShape(value, label);
   return {
