@@ -115,8 +115,12 @@ export async function extractZip(zipPath: string, dest: string, options: Extract
       // started, so skipping without starting would hold the whole archive in memory.
       file.ondata = (err, chunk) => {
         if (failure) return;
-        if (err) failure = new UserError(`corrupt entry "${name}": ${err.message}`, { file: label });
-        else if ((written += chunk.byteLength) > maxBytes)
+        if (err) {
+          failure = new UserError(`corrupt entry "${name}": ${err.message}`, { file: label });
+          return;
+        }
+        written += chunk.byteLength;
+        if (written > maxBytes)
           failure = new UserError(`extracts to more than ${maxBytes} bytes; refusing`, { file: label });
       };
       try {
