@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeScaleCase } from '../../bench/coco-scale-case.ts';
+import { makeScaleCase } from '../support/coco-scale-case.ts';
 import type { DetectionColumns } from '../../src/lib/eval/columns.ts';
 import {
   detectionsFromColumns,
