@@ -1,12 +1,12 @@
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { sha256Bytes } from '../../lib/fetch/hash.ts';
 import { findRepoRoot } from '../../lib/manifest/discover.ts';
 import { assertStandardOps, inspectModel } from '../../lib/onnx/inspect.ts';
 import { formatBytes, Slug } from '../../lib/schema/common.ts';
 import { FAMILIES, MAX_WEIGHTS_BYTES } from '../../lib/schema/model-manifest.ts';
 import { UserError } from '../../lib/util/errors.ts';
+import { sha256Bytes } from '../../lib/util/hash.ts';
 
 const HELP = `Usage: podium new-model <id> [--family F] [--weights model.onnx]
 
