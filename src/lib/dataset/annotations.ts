@@ -1,10 +1,10 @@
 import { stat } from 'node:fs/promises';
 import { cacheRoot } from '../fetch/cache.ts';
-import { sha256File } from '../fetch/hash.ts';
 import { type ResolvedFile, resolveSource } from '../fetch/resolve-source.ts';
 import type { LoadedDataset } from '../manifest/load.ts';
 import { type AnnotationsSource, isArchiveMember } from '../schema/dataset-manifest.ts';
 import { UserError } from '../util/errors.ts';
+import { sha256File } from '../util/hash.ts';
 import { extractMemberOnce } from './archive.ts';
 
 /** Annotation files larger than this are refused (COCO train2017 instances is ~450 MB). */
