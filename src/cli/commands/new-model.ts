@@ -3,8 +3,9 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { findRepoRoot } from '../../lib/manifest/discover.ts';
 import { assertStandardOps, inspectModel } from '../../lib/onnx/inspect.ts';
+import { MAX_WEIGHTS_BYTES } from '../../lib/policy/limits.ts';
 import { formatBytes, Slug } from '../../lib/schema/common.ts';
-import { FAMILIES, MAX_WEIGHTS_BYTES } from '../../lib/schema/model-manifest.ts';
+import { FAMILIES } from '../../lib/schema/model-manifest.ts';
 import { UserError } from '../../lib/util/errors.ts';
 import { sha256Bytes } from '../../lib/util/hash.ts';
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_WEIGHTS_BYTES } from '../policy/limits.ts';
 import { FAMILIES } from '../runner/decoders/index.ts';
 import { Citation, HttpsUrl, License, Slug, sourceWithLimit, text } from './common.ts';
 
@@ -7,9 +8,6 @@ import { Citation, HttpsUrl, License, Slug, sourceWithLimit, text } from './comm
  * when a decoder for it exists. Re-exported for consumers of the schema.
  */
 export { FAMILIES };
-
-/** Largest weights file the board accepts; larger downloads are aborted. */
-export const MAX_WEIGHTS_BYTES = 2 * 1024 ** 3;
 
 const Rgb = z
   .tuple([z.number(), z.number(), z.number()], { error: 'expected 3 numbers, one per channel' })
