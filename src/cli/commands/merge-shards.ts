@@ -1,8 +1,8 @@
+import { readDatasetInputs } from '../../lib/board/dataset-inputs.ts';
 import { gtFromJson, loadGt } from '../../lib/eval/load.ts';
 import { findDataset } from '../../lib/manifest/load.ts';
-import { readDatasetInputs } from '../../lib/results/dataset-inputs.ts';
-import { mergeShards, type ShardPart } from '../../lib/results/merge-shards.ts';
-import { readShardPredictions, writeJsonMaybeGzip } from '../../lib/results/shard-file.ts';
+import { mergeShards, type ShardPart } from '../../lib/shards/merge-shards.ts';
+import { readShardPredictions, writeJsonMaybeGzip } from '../../lib/shards/shard-file.ts';
 import { UserError } from '../../lib/util/errors.ts';
 import {
   cacheDirOption,

@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_IMAGES_PER_SHARD, type Plan, planBenchmarks, toMatrix } from '../../lib/results/plan.ts';
+import { DEFAULT_MAX_IMAGES_PER_SHARD, type Plan, planBenchmarks, toMatrix } from '../../lib/board/plan.ts';
 import {
   cacheDirOption,
   defineCommand,

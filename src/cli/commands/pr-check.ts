@@ -1,5 +1,5 @@
 import { appendFile } from 'node:fs/promises';
-import { checkPullRequest, formatReport } from '../../lib/results/pr-check.ts';
+import { checkPullRequest, formatReport } from '../../lib/policy/pr-check.ts';
 import { UserError } from '../../lib/util/errors.ts';
 import {
   cacheDirOption,

@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { loadAllManifests } from '../../lib/manifest/discover.ts';
-import { displayPath } from '../../lib/manifest/paths.ts';
 import { MANIFEST_KINDS } from '../../lib/manifest/policy.ts';
+import { displayPath } from '../../lib/util/paths.ts';
 import { defineCommand, defineOptions, type OptionValues, resolveRoot, rootOption } from '../spec.ts';
 
 const options = defineOptions({

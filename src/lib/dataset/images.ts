@@ -3,8 +3,8 @@ import { cacheRoot } from '../fetch/cache.ts';
 import { fetchUrlToCache } from '../fetch/download.ts';
 import { resolveSource } from '../fetch/resolve-source.ts';
 import type { LoadedDataset } from '../manifest/load.ts';
-import { resolveInside, resolveRealInside } from '../manifest/paths.ts';
 import { UserError } from '../util/errors.ts';
+import { resolveInside, resolveRealInside } from '../util/paths.ts';
 import { extractZipOnce } from './archive.ts';
 import { fileNameProblem } from './coco-json.ts';
 

@@ -5,8 +5,8 @@ import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { formatBytes } from '../schema/common.ts';
 import { UserError } from '../util/errors.ts';
+import { sha256Bytes } from '../util/hash.ts';
 import { blobPath, cacheRoot } from './cache.ts';
-import { sha256Bytes } from './hash.ts';
 import { type Progress, progressFor } from './progress.ts';
 
 export interface DownloadOptions {

@@ -1,9 +1,9 @@
 import { stat } from 'node:fs/promises';
-import { displayPath, resolveRealInside } from '../manifest/paths.ts';
 import { formatBytes, type Source } from '../schema/common.ts';
 import { UserError } from '../util/errors.ts';
+import { sha256File } from '../util/hash.ts';
+import { displayPath, resolveRealInside } from '../util/paths.ts';
 import { downloadToCache } from './download.ts';
-import { sha256File } from './hash.ts';
 
 /** A source made available on disk. */
 export interface ResolvedFile {
