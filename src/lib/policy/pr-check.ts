@@ -13,7 +13,7 @@
  * The report renders as a Markdown table for $GITHUB_STEP_SUMMARY. Everything in it that comes
  * from the pull request (file names, ids, messages quoting manifest values) is escaped.
  */
-import { access, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { blobPath, cacheRoot } from '../fetch/cache.ts';
@@ -22,6 +22,7 @@ import { type LoadedModel, loadModelManifest } from '../manifest/load.ts';
 import { assertStandardOps, inspectModel } from '../onnx/inspect.ts';
 import { formatBytes, Slug } from '../schema/common.ts';
 import { isUserError, UserError } from '../util/errors.ts';
+import { exists } from '../util/fs.ts';
 import { resolveRealInside } from '../util/paths.ts';
 import { MAX_LOCAL_WEIGHTS_BYTES, MAX_NOTES_BYTES, MAX_WEIGHTS_BYTES } from './limits.ts';
 
@@ -148,15 +149,6 @@ export async function checkPullRequest(options: PrCheckOptions): Promise<PrCheck
 function list(files: readonly ChangedFile[]): string {
   const shown = files.slice(0, 5).map((f) => f.path);
   return files.length > 5 ? `${shown.join(', ')} and ${files.length - 5} more` : shown.join(', ');
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function checkModel(
