@@ -2,12 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { parseJsonText, sha256OfJson } from '../eval/load.ts';
 import type { LoadedDataset } from '../manifest/load.ts';
 import { UserError } from '../util/errors.ts';
-import { MAX_ANNOTATIONS_BYTES, resolveAnnotations } from './annotations.ts';
+import { resolveAnnotations } from './annotations.ts';
 import { type CocoGtJson, categoryAgreementProblems, checkCocoShape } from './coco-json.ts';
 import { type ImageStore, type ImageStoreOptions, openImageStore } from './images.ts';
 import { yoloToCoco } from './yolo.ts';
-
-export { MAX_ANNOTATIONS_BYTES };
 
 /** What the runner needs from a dataset manifest. */
 export interface PreparedDataset {
