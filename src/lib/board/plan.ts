@@ -97,6 +97,8 @@ export async function planBenchmarks(options: PlanOptions): Promise<Plan> {
         dataset: null,
         reason: 'hidden (name it with --model to run it)',
       });
+    else if (m.manifest.weights === undefined)
+      skipped.push({ model: m.manifest.id, dataset: null, reason: 'awaiting export (no weights yet)' });
     else runnable.push(m);
   }
 
@@ -190,7 +192,7 @@ function select<T extends LoadedModel | LoadedDataset>(
 /** The weights' sha256 without downloading: pinned in the manifest, or hashed when local and unpinned. */
 async function weightsSha256(model: LoadedModel, cacheDir: string | undefined): Promise<string> {
   const w = model.manifest.weights;
-  if (w.sha256 !== undefined) return w.sha256;
+  if (w?.sha256 !== undefined) return w.sha256;
   return (await resolveWeights(model, { cacheDir })).sha256;
 }
 

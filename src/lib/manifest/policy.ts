@@ -62,7 +62,7 @@ function sourceReference(
 
 /** Local paths of a model manifest (the weights, when they sit in the repository). */
 export function modelLocalReferences(m: ModelManifest, maxWeightsBytes: number): LocalReference[] {
-  return sourceReference(['weights', 'path'], m.weights, maxWeightsBytes);
+  return m.weights ? sourceReference(['weights', 'path'], m.weights, maxWeightsBytes) : [];
 }
 
 /** Local paths of a dataset manifest: annotations, images folder or archive. */
