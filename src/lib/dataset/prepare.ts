@@ -57,6 +57,7 @@ export async function prepareDataset(
     maxBytes: MAX_ANNOTATIONS_BYTES,
     cacheDir: options.cacheDir,
     progress: options.progress,
+    network: options.network,
   });
   const shown = `${label}: annotations`;
   const value = parseJsonText(await readFile(file.path, 'utf8'), shown);

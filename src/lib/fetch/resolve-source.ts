@@ -3,6 +3,7 @@ import { displayPath, resolveRealInside } from '../manifest/paths.ts';
 import { formatBytes, type Source } from '../schema/common.ts';
 import { UserError } from '../util/errors.ts';
 import { downloadToCache } from './download.ts';
+import type { NetworkOptions } from './guarded-request.ts';
 import { sha256File } from './hash.ts';
 
 /** A source made available on disk. */
@@ -24,6 +25,7 @@ export interface ResolveContext {
   readonly maxBytes?: number | undefined;
   readonly cacheDir?: string | undefined;
   readonly progress?: boolean | undefined;
+  readonly network?: NetworkOptions | undefined;
 }
 
 /**
@@ -41,6 +43,7 @@ export async function resolveSource(source: Source, ctx: ResolveContext): Promis
       cacheDir: ctx.cacheDir,
       label: ctx.label,
       progress: ctx.progress,
+      network: ctx.network,
     });
     return { path, sha256: source.sha256, bytes: (await stat(path)).size };
   }
