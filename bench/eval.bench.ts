@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { makeScaleCase } from './coco-scale-case.ts';
+import { makeScaleCase } from '../tests/support/coco-scale-case.ts';
 
 const root = join(import.meta.dirname, '..');
 const { values } = parseArgs({

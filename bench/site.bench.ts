@@ -11,8 +11,8 @@ import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { generateBoard } from '../scripts/fake-board.ts';
-import { buildSite } from '../tests/e2e/build-site.ts';
+import { buildSite } from '../tests/support/build-site.ts';
+import { generateBoard } from '../tests/support/fake-board.ts';
 
 const BUDGET = { buildSeconds: 60, boardGzipKB: 300 };
 

@@ -59,7 +59,7 @@ async function main(argv: string[]): Promise<number> {
     return name ? 0 : 2;
   }
   if (name === '--version') {
-    const { podiumVersion } = await import('../lib/benchmark/provenance.ts');
+    const { podiumVersion } = await import('../lib/orchestrate/provenance.ts');
     console.log(await podiumVersion());
     return 0;
   }

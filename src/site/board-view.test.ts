@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { info, summaryWith } from '../../tests/support/site-fixtures.ts';
 import type { BoardRow } from './board.ts';
 import { buildBoard } from './board.ts';
 import { applyView, DEFAULT_COLS, defaultView, parseView, serializeView } from './board-view.ts';
-import { info, summaryWith } from './test-fixtures.ts';
 
 function rows(): BoardRow[] {
   const models = new Map([

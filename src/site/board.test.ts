@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { info, summaryWith } from '../../tests/support/site-fixtures.ts';
 import { buildBoard, GAP_FLAG_POINTS, gapIsFlagged, UNKNOWN_FAMILY } from './board.ts';
-import { info, summaryWith } from './test-fixtures.ts';
 
 const href = (m: string) => `/model/d/${m}/`;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { boardMetrics, info } from '../../tests/support/site-fixtures.ts';
 import { classTable, compareView, parseSelection, summaryTable } from './compare-view.ts';
 import { modelData } from './model-data.ts';
-import { boardMetrics, info } from './test-fixtures.ts';
 
 const a = modelData(boardMetrics(4), info('a', { name: 'Model A', params: 5e6 }), 'fake-coco');
 const b = modelData(boardMetrics(19), info('b', { name: 'Model B', params: 60e6 }), 'fake-coco');

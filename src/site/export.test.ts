@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { info, summaryWith } from '../../tests/support/site-fixtures.ts';
 import { buildBoard } from './board.ts';
 import { COLUMN_BY_ID, COLUMNS } from './columns.ts';
 import { latexEscape, toCsv, toJson, toLatex } from './export.ts';
-import { info, summaryWith } from './test-fixtures.ts';
 
 const models = new Map([
   ['evil', info('evil', { name: '=HYPERLINK("http://x","click"), "quoted"' })],

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { boardMetrics } from '../../tests/support/site-fixtures.ts';
 import {
   bestAndWorst,
   confusionChart,
@@ -7,7 +8,6 @@ import {
   perClassCurves,
   timeline,
 } from './model-charts.ts';
-import { boardMetrics } from './test-fixtures.ts';
 
 describe('model page charts', () => {
   const m = boardMetrics(5);

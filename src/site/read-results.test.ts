@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fakeMetrics } from '../../scripts/fake-board.ts';
+import { fakeMetrics } from '../../tests/support/fake-board.ts';
 import { isBoardEntry, listResultFiles, notABoardEntry, readResultFile } from './read-results.ts';
 
 let root: string;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { boardMetrics } from '../../tests/support/site-fixtures.ts';
 import type { Metrics } from '../lib/schema/metrics.ts';
 import { RULES, recommend, T } from './recommendations.ts';
-import { boardMetrics } from './test-fixtures.ts';
 
 /** A copy of a fake model's metrics that triggers no rule, to switch rules on one at a time. */
 function quiet(): Metrics {

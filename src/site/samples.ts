@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { resolveRealInside } from '../lib/manifest/paths.ts';
+import { resolveRealInside } from '../lib/util/paths.ts';
 
 /**
  * Which sample images can be published with the site. Only images in a dataset's own folder in

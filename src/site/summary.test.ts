@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { boardMetrics } from '../../tests/support/site-fixtures.ts';
 import { reportedPercent, summarise } from './summary.ts';
-import { boardMetrics } from './test-fixtures.ts';
 
 describe('summary', () => {
   it('reads reported AP as percent whether written as a fraction or in percent', () => {

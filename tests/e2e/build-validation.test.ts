@@ -2,8 +2,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateBoard } from '../../scripts/fake-board.ts';
-import { buildSite } from './build-site.ts';
+import { buildSite } from '../support/build-site.ts';
+import { generateBoard } from '../support/fake-board.ts';
 
 /**
  * A results file or manifest that fails its schema must fail `astro build`, and the message must

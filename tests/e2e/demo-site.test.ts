@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Metrics, MetricsSchema } from '../../src/lib/schema/metrics.ts';
+import { REPO } from '../support/build-site.ts';
 import { hasChromium, launch } from './browser.ts';
-import { REPO } from './build-site.ts';
 import { type StaticServer, serveStatic } from './static-server.ts';
 
 const IMAGES = 16;

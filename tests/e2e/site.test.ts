@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateBoard } from '../../scripts/fake-board.ts';
 import type { Metrics } from '../../src/lib/schema/metrics.ts';
 import { ms } from '../../src/site/format.ts';
 import { RULES } from '../../src/site/recommendations.ts';
+import { buildSite, REPO } from '../support/build-site.ts';
+import { generateBoard } from '../support/fake-board.ts';
 import { hasChromium, launch } from './browser.ts';
-import { buildSite, REPO } from './build-site.ts';
 import { type StaticServer, serveStatic } from './static-server.ts';
 
 /**

@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { readDatasetInputs } from '../../lib/board/dataset-inputs.ts';
 import { gtFromJson, loadGt } from '../../lib/eval/load.ts';
 import { findRepoRoot } from '../../lib/manifest/discover.ts';
 import { findDataset } from '../../lib/manifest/load.ts';
-import { readDatasetInputs } from '../../lib/results/dataset-inputs.ts';
-import { mergeShards, type ShardPart } from '../../lib/results/merge-shards.ts';
-import { readShardPredictions, writeJsonMaybeGzip } from '../../lib/results/shard-file.ts';
+import { mergeShards, type ShardPart } from '../../lib/shards/merge-shards.ts';
+import { readShardPredictions, writeJsonMaybeGzip } from '../../lib/shards/shard-file.ts';
 import { UserError } from '../../lib/util/errors.ts';
 
 const HELP = `Usage: podium merge-shards (--gt GT.json | --dataset ID) --out merged.json PART...

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseDocument } from 'yaml';
-import { sha256Bytes } from '../../lib/fetch/hash.ts';
 import { loadModelManifest } from '../../lib/manifest/load.ts';
 import { ModelBuilder } from '../../lib/onnx/builder.ts';
 import { FAMILIES, ModelInput, ModelManifest } from '../../lib/schema/model-manifest.ts';
 import { UserError } from '../../lib/util/errors.ts';
+import { sha256Bytes } from '../../lib/util/hash.ts';
 import { PLACEHOLDER, run, scaffoldModelYaml } from './new-model.ts';
 
 let root: string;

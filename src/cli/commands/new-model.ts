@@ -1,12 +1,12 @@
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { sha256Bytes } from '../../lib/fetch/hash.ts';
 import { findRepoRoot } from '../../lib/manifest/discover.ts';
 import { assertStandardOps, inspectModel } from '../../lib/onnx/inspect.ts';
 import { formatBytes, Slug } from '../../lib/schema/common.ts';
 import { FAMILIES, MAX_WEIGHTS_BYTES } from '../../lib/schema/model-manifest.ts';
 import { UserError } from '../../lib/util/errors.ts';
+import { sha256Bytes } from '../../lib/util/hash.ts';
 
 const HELP = `Usage: podium new-model <id> [--family F] [--weights model.onnx]
 
@@ -83,13 +83,24 @@ weights:
 # Preprocessing: how an image becomes the input tensor. The values below are Podium's defaults
 # (those of Ultralytics YOLO exports); change only what your model does differently.
 input:
-  # Fixed input size [height, width] in pixels. For a model with dynamic input, replace it with
-  #   dynamic: { maxSize: 640, stride: 32 }   (longest side resized to maxSize, padded to stride)
+  # Fixed input size [height, width] in pixels. Give exactly one of size and the three below.
   size: [640, 640]
+  # A model with dynamic input: longest side resized to maxSize, padded to a multiple of stride.
+  # dynamic: { maxSize: 640, stride: 32 }
+  # Two-stage detectors: shorter side to size, longer side at most maxSize, padded to stride.
+  # shorterSide: { size: 800, maxSize: 1333, stride: 32 }
+  # The image at its own size, when the graph resizes it itself (TF Object Detection API exports).
+  # asIs: true
   # letterbox keeps the aspect ratio and pads with padValue; stretch resizes each side independently.
   resize: letterbox
+  # Where the padded image sits: centre (Ultralytics) or top-left (YOLOX, maskrcnn-benchmark).
+  # placement: centre
   # Grey level (0-255) of the letterbox padding, before normalisation.
   padValue: 114
+  # Padding in the normalised tensor instead (maskrcnn-benchmark: 0 after subtracting the mean).
+  # padTensorValue: 0
+  # Resampling kernel: linear (default), cubic, nearest or lanczos3.
+  # kernel: linear
   # Channel order the model expects: RGB or BGR.
   colour: RGB
   # Pixels (0-255) are multiplied by scale, then mean is subtracted and the result divided by std,
@@ -98,10 +109,15 @@ input:
   scale: 0.00392156862745098
   mean: [0, 0, 0]
   std: [1, 1, 1]
-  # Element type of the input tensor: float32 or float16.
+  # Element type of the input tensor: float32, float16, or uint8 (the pixel bytes; needs scale: 1).
   dtype: float32
-  # Tensor layout: batch, channels, height, width (the only layout supported).
+  # Tensor layout: NCHW (batch, channels, height, width), NHWC (TensorFlow) or CHW (no batch dim).
   layout: NCHW
+  # The image input's name, needed only when the model has several inputs not listed in extra.
+  # name: images
+  # Inputs besides the image that Podium fills for each image, e.g. the DETR exports' original size:
+  # extra:
+  #   - { name: orig_target_sizes, value: original-size, order: wh, dtype: int64 }
 
 # Class names in the order the model outputs them, matched to the dataset's categories by name;
 # "coco80" means COCO's usual 80 labels (person, bicycle, car, ...).

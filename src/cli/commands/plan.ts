@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEFAULT_MAX_IMAGES_PER_SHARD, type Plan, planBenchmarks, toMatrix } from '../../lib/board/plan.ts';
 import { findRepoRoot } from '../../lib/manifest/discover.ts';
-import { DEFAULT_MAX_IMAGES_PER_SHARD, type Plan, planBenchmarks, toMatrix } from '../../lib/results/plan.ts';
 import { UserError } from '../../lib/util/errors.ts';
 
 const HELP = `Usage: podium plan [--model ID] [--dataset ID] [--force] [--json]

@@ -2,7 +2,7 @@ import { appendFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { findRepoRoot } from '../../lib/manifest/discover.ts';
-import { checkPullRequest, formatReport } from '../../lib/results/pr-check.ts';
+import { checkPullRequest, formatReport } from '../../lib/policy/pr-check.ts';
 import { UserError } from '../../lib/util/errors.ts';
 
 const HELP = `Usage: podium pr-check --base <git ref> [--fetch]

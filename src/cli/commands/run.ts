@@ -1,15 +1,15 @@
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { type PairReport, runBoard } from '../../lib/benchmark/run-board.ts';
-import { runPair } from '../../lib/benchmark/run-pair.ts';
+import { resultPathIn } from '../../lib/board/store.ts';
 import { loadAllManifests } from '../../lib/manifest/discover.ts';
 import { findDataset, findModel } from '../../lib/manifest/load.ts';
-import { readShardPredictions } from '../../lib/results/shard-file.ts';
-import { parseShard } from '../../lib/results/shards.ts';
-import { resultPathIn } from '../../lib/results/store.ts';
+import { type PairReport, runBoard } from '../../lib/orchestrate/run-board.ts';
+import { runPair } from '../../lib/orchestrate/run-pair.ts';
 import type { Logger } from '../../lib/runner/logger.ts';
 import type { Device } from '../../lib/runner/session.ts';
+import { readShardPredictions } from '../../lib/shards/shard-file.ts';
+import { parseShard } from '../../lib/shards/shards.ts';
 import { UserError } from '../../lib/util/errors.ts';
 
 const HELP = `Usage: podium run --model <id> --dataset <id> [options]

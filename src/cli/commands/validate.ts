@@ -2,8 +2,8 @@ import { stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { findRepoRoot, loadAllManifests } from '../../lib/manifest/discover.ts';
-import { displayPath } from '../../lib/manifest/paths.ts';
 import { MANIFEST_KINDS } from '../../lib/manifest/policy.ts';
+import { displayPath } from '../../lib/util/paths.ts';
 
 const HELP = `Usage: podium validate [paths...] [options]
 

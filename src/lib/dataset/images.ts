@@ -4,8 +4,8 @@ import { fetchUrlToCache } from '../fetch/download.ts';
 import type { NetworkOptions } from '../fetch/guarded-request.ts';
 import { resolveSource } from '../fetch/resolve-source.ts';
 import type { LoadedDataset } from '../manifest/load.ts';
-import { resolveInside, resolveRealInside } from '../manifest/paths.ts';
 import { UserError } from '../util/errors.ts';
+import { resolveInside, resolveRealInside } from '../util/paths.ts';
 import { extractZipOnce } from './archive.ts';
 import { fileNameProblem } from './coco-json.ts';
 

@@ -1,10 +1,10 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, extname, isAbsolute, join, posix, relative, sep } from 'node:path';
 import sharp from 'sharp';
-import { resolveInside, resolveRealInside } from '../manifest/paths.ts';
 import { parseSafeYaml } from '../manifest/read-yaml.ts';
 import type { DatasetCategory } from '../schema/dataset-manifest.ts';
 import { UserError } from '../util/errors.ts';
+import { resolveInside, resolveRealInside } from '../util/paths.ts';
 import type { CocoAnnotation, CocoCategory, CocoGtJson, CocoImage } from './coco-json.ts';
 
 /**

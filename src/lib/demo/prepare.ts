@@ -10,10 +10,10 @@
  */
 import { access, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { sha256Bytes } from '../fetch/hash.ts';
 import { loadDatasetManifest, loadModelManifest } from '../manifest/load.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import { UserError } from '../util/errors.ts';
+import { sha256Bytes } from '../util/hash.ts';
 import { type CocoDataset, DEFAULT_IMAGE_COUNT } from './coco.ts';
 import {
   ANNOTATIONS_FILE,

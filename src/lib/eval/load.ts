@@ -151,7 +151,7 @@ function sortByUniqueId(
   }
 }
 
-function sortedIndex(ids: Float64Array): Map<number, number> {
+export function sortedIndex(ids: Float64Array): Map<number, number> {
   const m = new Map<number, number>();
   for (let i = 0; i < ids.length; i++) m.set(ids[i], i);
   return m;

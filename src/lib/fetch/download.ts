@@ -7,9 +7,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { formatBytes } from '../schema/common.ts';
 import { UserError } from '../util/errors.ts';
 import { withFileLock } from '../util/file-lock.ts';
+import { sha256Bytes } from '../util/hash.ts';
 import { blobPath, cacheRoot } from './cache.ts';
 import { guardedGet, type NetworkOptions, TransientError } from './guarded-request.ts';
-import { sha256Bytes } from './hash.ts';
 import { type Progress, progressFor } from './progress.ts';
 
 export interface DownloadOptions {

@@ -1,10 +1,10 @@
 import { stat } from 'node:fs/promises';
-import { displayPath, resolveRealInside } from '../manifest/paths.ts';
 import { formatBytes, type Source } from '../schema/common.ts';
 import { UserError } from '../util/errors.ts';
+import { sha256File } from '../util/hash.ts';
+import { displayPath, resolveRealInside } from '../util/paths.ts';
 import { downloadToCache } from './download.ts';
 import type { NetworkOptions } from './guarded-request.ts';
-import { sha256File } from './hash.ts';
 
 /** A source made available on disk. */
 export interface ResolvedFile {

@@ -2,8 +2,8 @@ import { access, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { toUserError } from '../schema/format-error.ts';
 import { isUserError, UserError } from '../util/errors.ts';
+import { displayPath } from '../util/paths.ts';
 import { type LoadedDataset, type LoadedModel, type LoadOptions, loadManifest } from './load.ts';
-import { displayPath } from './paths.ts';
 import { duplicateIdProblems, MANIFEST_KINDS } from './policy.ts';
 
 /**

@@ -1,9 +1,9 @@
 import { stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { sha256File } from '../fetch/hash.ts';
 import { formatBytes } from '../schema/common.ts';
 import type { FieldProblem } from '../schema/format-error.ts';
-import { displayPath, resolveRealInside } from './paths.ts';
+import { sha256File } from '../util/hash.ts';
+import { displayPath, resolveRealInside } from '../util/paths.ts';
 import type { LocalReference, ManifestLocation } from './policy.ts';
 
 /**

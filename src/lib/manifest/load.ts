@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { sha256Bytes } from '../fetch/hash.ts';
 import { Slug } from '../schema/common.ts';
 import { DatasetManifest } from '../schema/dataset-manifest.ts';
 import { type FieldProblem, parseFriendly, toUserError } from '../schema/format-error.ts';
 import { MAX_WEIGHTS_BYTES, ModelManifest } from '../schema/model-manifest.ts';
 import { UserError } from '../util/errors.ts';
+import { sha256Bytes } from '../util/hash.ts';
+import { displayPath, isInside } from '../util/paths.ts';
 import { localFileProblems } from './files.ts';
-import { displayPath, isInside } from './paths.ts';
 import {
   containmentProblems,
   datasetLocalReferences,

@@ -3,7 +3,7 @@ import type { Source } from '../schema/common.ts';
 import type { DatasetManifest } from '../schema/dataset-manifest.ts';
 import type { FieldProblem } from '../schema/format-error.ts';
 import type { ModelManifest } from '../schema/model-manifest.ts';
-import { displayPath, resolveInside } from './paths.ts';
+import { displayPath, resolveInside } from '../util/paths.ts';
 
 /**
  * Rules a schema cannot express because they depend on where the manifest sits: its id must

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildHeadModel, type HeadModelOptions } from '../onnx/head-model.ts';
+import { buildHeadModel, type HeadModelOptions } from '../../../tests/support/head-model.ts';
 import { getDecoder } from './decoders/index.ts';
 import { type ImageResult, type PipelineImage, runPipeline } from './pipeline.ts';
 import { createSession } from './session.ts';

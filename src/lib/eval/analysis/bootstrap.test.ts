@@ -1,4 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import type { CocoJson, DetJson } from '../../../../tests/support/eval-cases.ts';
+import {
+  evaluateJson,
+  evaluateParity,
+  parityCases,
+  readParity,
+} from '../../../../tests/support/eval-cases.ts';
 import { mulberry32 } from '../../util/prng.ts';
 import {
   bootstrapAp,
@@ -8,8 +15,6 @@ import {
   summarizeResamples,
   weightedAp,
 } from './bootstrap.ts';
-import type { CocoJson, DetJson } from './test-helpers.ts';
-import { evaluateJson, evaluateParity, parityCases, readParity } from './test-helpers.ts';
 
 /** The same case with each image repeated w[i] times (copies get fresh ids above every original). */
 function resampled(gt: CocoJson, dt: DetJson[], weightOf: (imageId: number) => number) {

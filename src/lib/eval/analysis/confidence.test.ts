@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import type { CocoJson, DetJson } from '../../../../tests/support/eval-cases.ts';
+import { dtOf, evaluateJson, gtOf, parityCases, readParity } from '../../../../tests/support/eval-cases.ts';
 import { IGNORE_SHIFT } from '../match.ts';
 import type { ScoredOutcomes } from './confidence.ts';
 import { confidenceSweep, countsAtConfidence, optimalConfidence, scoredOutcomes } from './confidence.ts';
 import { outcomes } from './outcomes.ts';
-import type { CocoJson, DetJson } from './test-helpers.ts';
-import { dtOf, evaluateJson, gtOf, parityCases, readParity } from './test-helpers.ts';
 
 function sweepOf(gt: CocoJson, dt: DetJson[]) {
   const ev = evaluateJson(gt, dt);

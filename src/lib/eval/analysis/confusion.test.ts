@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import {
+  dtOf,
+  evaluateJson,
+  evaluateParity,
+  gtOf,
+  parityCases,
+} from '../../../../tests/support/eval-cases.ts';
 import type { CocoEvaluation } from '../evaluate.ts';
 import { confidenceSweep, countsAtConfidence, scoredOutcomes } from './confidence.ts';
 import { confusionMatrix } from './confusion.ts';
 import { countedGt, groupGtByImage } from './gt-by-image.ts';
 import { outcomes } from './outcomes.ts';
-import { dtOf, evaluateJson, evaluateParity, gtOf, parityCases } from './test-helpers.ts';
 
 function confusionAt(ev: CocoEvaluation, conf: number) {
   return confusionMatrix(

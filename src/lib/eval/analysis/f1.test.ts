@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import {
+  dtOf,
+  evaluateJson,
+  evaluateParity,
+  gtOf,
+  parityCases,
+} from '../../../../tests/support/eval-cases.ts';
 import { confidenceSweep, scoredOutcomes } from './confidence.ts';
 import { f1Scores } from './f1.ts';
 import { outcomes } from './outcomes.ts';
-import { dtOf, evaluateJson, evaluateParity, gtOf, parityCases } from './test-helpers.ts';
 
 describe('F1 by IoU and size', () => {
   // One small GT (10×10) and one large (200×200); no medium GT.

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { gtOf } from '../../../../tests/support/eval-cases.ts';
 import { mulberry32 } from '../../util/prng.ts';
 import { gtFromJson } from '../load.ts';
 import { bboxIou } from '../match.ts';
 import { groupGtByImage, iouAt } from './gt-by-image.ts';
-import { gtOf } from './test-helpers.ts';
 
 describe('GT grouped by image', () => {
   it('groups in file order within an image and computes the same IoU bits as bboxIou', () => {

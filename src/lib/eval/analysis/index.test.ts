@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
+  dtOf,
+  evaluateJson,
+  evaluateParity,
+  gtOf,
+  parityCases,
+} from '../../../../tests/support/eval-cases.ts';
+import {
   ConfusionSchema,
   ErrorBreakdownSchema,
   F1Schema,
@@ -9,7 +16,6 @@ import {
   UncertaintySchema,
 } from '../../schema/metrics.ts';
 import { analyze } from './index.ts';
-import { dtOf, evaluateJson, evaluateParity, gtOf, parityCases } from './test-helpers.ts';
 
 describe('analyze', () => {
   for (const name of parityCases()) {

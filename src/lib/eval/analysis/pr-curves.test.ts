@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import {
+  dtOf,
+  evaluateJson,
+  evaluateParity,
+  gtOf,
+  parityCases,
+} from '../../../../tests/support/eval-cases.ts';
 import { prCurves } from './pr-curves.ts';
-import { dtOf, evaluateJson, evaluateParity, gtOf, parityCases } from './test-helpers.ts';
 
 const mean = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;
 

@@ -1,7 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { CocoEvaluation } from '../evaluate.ts';
-import { countedGt, groupGtByImage } from './gt-by-image.ts';
-import { FP, outcomes } from './outcomes.ts';
 import {
   dtOf,
   evaluateJson,
@@ -10,7 +7,10 @@ import {
   parityCases,
   referenceAp,
   referenceMeanAp,
-} from './test-helpers.ts';
+} from '../../../../tests/support/eval-cases.ts';
+import type { CocoEvaluation } from '../evaluate.ts';
+import { countedGt, groupGtByImage } from './gt-by-image.ts';
+import { FP, outcomes } from './outcomes.ts';
 import {
   ALL_ERRORS,
   apWithFixes,

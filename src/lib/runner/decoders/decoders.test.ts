@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildHeadModel, type HeadOutput } from '../../onnx/head-model.ts';
+import { buildHeadModel, type HeadOutput } from '../../../../tests/support/head-model.ts';
 import { UserError } from '../../util/errors.ts';
 import { createSession, type ModelSession } from '../session.ts';
 import { FAMILIES, getDecoder } from './index.ts';

@@ -4,9 +4,9 @@ import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { sha256Bytes } from '../fetch/hash.ts';
 import { ModelBuilder } from '../onnx/builder.ts';
 import { UserError } from '../util/errors.ts';
+import { sha256Bytes } from '../util/hash.ts';
 import { changedFiles, checkPullRequest, formatReport, mdCell, type PrCheckReport } from './pr-check.ts';
 
 const REPO = join(import.meta.dirname, '../../..');

@@ -20,11 +20,11 @@ import { MAX_NOTES_BYTES } from '../../site/notes.ts';
 import { blobPath, cacheRoot } from '../fetch/cache.ts';
 import { resolveWeights } from '../fetch/weights.ts';
 import { type LoadedModel, loadModelManifest } from '../manifest/load.ts';
-import { resolveRealInside } from '../manifest/paths.ts';
 import { assertStandardOps, inspectModel } from '../onnx/inspect.ts';
 import { formatBytes, Slug } from '../schema/common.ts';
 import { MAX_WEIGHTS_BYTES } from '../schema/model-manifest.ts';
 import { isUserError, UserError } from '../util/errors.ts';
+import { resolveRealInside } from '../util/paths.ts';
 
 /** Weights committed into the repository (rather than linked) must stay under this. */
 export const MAX_LOCAL_WEIGHTS_BYTES = 25 * 1024 ** 2;

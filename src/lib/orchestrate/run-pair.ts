@@ -7,6 +7,8 @@
  */
 import { readFile, rm } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { BOARD_INFERENCE, computeCacheKey, type InferenceParams } from '../board/cache-key.ts';
+import { readResultIfExists, resultPath, saveResult } from '../board/store.ts';
 import type { CocoGtJson } from '../dataset/coco-json.ts';
 import { type PreparedDataset, prepareDataset } from '../dataset/prepare.ts';
 import { buildMetrics } from '../eval/build-metrics.ts';
@@ -17,16 +19,6 @@ import { cacheRoot } from '../fetch/cache.ts';
 import { resolveWeights } from '../fetch/weights.ts';
 import type { LoadedDataset, LoadedModel } from '../manifest/load.ts';
 import { assertStandardOps, inspectModel } from '../onnx/inspect.ts';
-import { BOARD_INFERENCE, computeCacheKey, type InferenceParams } from '../results/cache-key.ts';
-import { mergeShards, type ShardPart } from '../results/merge-shards.ts';
-import {
-  readJsonMaybeGzip,
-  type ShardRun,
-  writeJsonMaybeGzip,
-  writeShardPredictions,
-} from '../results/shard-file.ts';
-import { type Shard, shardImages } from '../results/shards.ts';
-import { readResultIfExists, resultPath, saveResult } from '../results/store.ts';
 import { buildClassMap } from '../runner/class-map.ts';
 import { getDecoder } from '../runner/decoders/index.ts';
 import type { Logger } from '../runner/logger.ts';
@@ -35,6 +27,14 @@ import type { CocoDetection } from '../runner/postprocess.ts';
 import { createSession, type Device, defaultCpuThreads } from '../runner/session.ts';
 import { summarise } from '../runner/stats.ts';
 import type { Metrics, Sample } from '../schema/metrics.ts';
+import { mergeShards, type ShardPart } from '../shards/merge-shards.ts';
+import {
+  readJsonMaybeGzip,
+  type ShardRun,
+  writeJsonMaybeGzip,
+  writeShardPredictions,
+} from '../shards/shard-file.ts';
+import { type Shard, shardImages } from '../shards/shards.ts';
 import { isUserError, UserError } from '../util/errors.ts';
 import { openCheckpoint, readCheckpoint, removeCheckpoint } from './checkpoint.ts';
 import { gitSha, podiumVersion } from './provenance.ts';

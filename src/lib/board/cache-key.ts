@@ -19,10 +19,10 @@
  * `podium plan --force`.
  */
 import { EVALUATOR_VERSION } from '../eval/params.ts';
-import { sha256Bytes } from '../fetch/hash.ts';
 import { NMS_DEFAULTS } from '../runner/nms.ts';
 import type { ModelManifest } from '../schema/model-manifest.ts';
-import { formatShard, type Shard } from './shards.ts';
+import { formatShard, type Shard } from '../shards/shards.ts';
+import { sha256Bytes } from '../util/hash.ts';
 
 /** The runner's evaluation version: bump when any detection the runner produces could change. */
 export const RUNNER_VERSION = '1.0.0';

@@ -6,13 +6,13 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import type { CocoGtJson } from '../dataset/coco-json.ts';
-import { buildMetrics } from '../eval/build-metrics.ts';
-import { evaluateCoco } from '../eval/evaluate.ts';
-import { detectionsFromJson, gtFromJson } from '../eval/load.ts';
-import { EVALUATOR_VERSION } from '../eval/params.ts';
-import { sha256Bytes } from '../fetch/hash.ts';
-import type { Metrics } from '../schema/metrics.ts';
+import type { CocoGtJson } from '../../src/lib/dataset/coco-json.ts';
+import { buildMetrics } from '../../src/lib/eval/build-metrics.ts';
+import { evaluateCoco } from '../../src/lib/eval/evaluate.ts';
+import { detectionsFromJson, gtFromJson } from '../../src/lib/eval/load.ts';
+import { EVALUATOR_VERSION } from '../../src/lib/eval/params.ts';
+import type { Metrics } from '../../src/lib/schema/metrics.ts';
+import { sha256Bytes } from '../../src/lib/util/hash.ts';
 
 export const CATEGORIES = [
   { id: 1, name: 'cat' },

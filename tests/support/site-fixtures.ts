@@ -1,7 +1,7 @@
-import { fakeMetrics } from '../../scripts/fake-board.ts';
-import type { ModelInfo } from './board.ts';
-import { type BoardMetrics, isBoardEntry } from './read-results.ts';
-import { type ResultSummary, summarise } from './summary.ts';
+import type { ModelInfo } from '../../src/site/board.ts';
+import { type BoardMetrics, isBoardEntry } from '../../src/site/read-results.ts';
+import { type ResultSummary, summarise } from '../../src/site/summary.ts';
+import { fakeMetrics } from './fake-board.ts';
 
 /** Fixtures for the site's unit tests, built from the fake-board generator. */
 export function boardMetrics(index = 0, dataset: 0 | 1 = 0, seed = 1): BoardMetrics {

@@ -7,7 +7,7 @@
  * so the values are known exactly, yet depend on the image (a batch of different images gives
  * different outputs, which catches batch-indexing mistakes).
  */
-import { attr, type Dim, ModelBuilder } from './builder.ts';
+import { attr, type Dim, ModelBuilder } from '../../src/lib/onnx/builder.ts';
 
 export interface HeadOutput {
   name: string;

@@ -1,11 +1,11 @@
 /** Builders for the analysis tests: small hand-made cases and the shared parity fixtures. */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CocoEvaluation } from '../evaluate.ts';
-import { evaluateCoco } from '../evaluate.ts';
-import { detectionsFromJson, gtFromJson } from '../load.ts';
+import type { CocoEvaluation } from '../../src/lib/eval/evaluate.ts';
+import { evaluateCoco } from '../../src/lib/eval/evaluate.ts';
+import { detectionsFromJson, gtFromJson } from '../../src/lib/eval/load.ts';
 
-export const PARITY_FIXTURES = join(import.meta.dirname, '../../../../../shared/fixtures/coco-parity');
+export const PARITY_FIXTURES = join(import.meta.dirname, '../../../shared/fixtures/coco-parity');
 
 export function parityCases(): string[] {
   if (!existsSync(PARITY_FIXTURES)) return [];

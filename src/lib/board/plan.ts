@@ -12,10 +12,10 @@ import { loadAllManifests } from '../manifest/discover.ts';
 import type { LoadedDataset, LoadedModel } from '../manifest/load.ts';
 import { buildClassMap } from '../runner/class-map.ts';
 import type { Metrics } from '../schema/metrics.ts';
+import { shardCountFor } from '../shards/shards.ts';
 import { isUserError, UserError } from '../util/errors.ts';
 import { computeCacheKey, FULL_RUN } from './cache-key.ts';
 import { type DatasetInputs, readDatasetInputs } from './dataset-inputs.ts';
-import { shardCountFor } from './shards.ts';
 import { readResultIfExists, resultPath, resultRelativePath } from './store.ts';
 
 /**

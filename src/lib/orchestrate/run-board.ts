@@ -1,7 +1,7 @@
+import { resultPathIn } from '../board/store.ts';
 import { type PreparedDataset, prepareDataset } from '../dataset/prepare.ts';
 import { cacheRoot } from '../fetch/cache.ts';
 import type { LoadedDataset, LoadedModel } from '../manifest/load.ts';
-import { resultPathIn } from '../results/store.ts';
 import { buildClassMap } from '../runner/class-map.ts';
 import { isUserError } from '../util/errors.ts';
 import { type RunPairOptions, type RunPairOutcome, runPair } from './run-pair.ts';

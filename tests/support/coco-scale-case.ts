@@ -4,11 +4,11 @@
  * 100 detections per image (500,000), written as real tools write them: boxes with 2 decimals,
  * scores with 5. The same seed gives the same bytes.
  *
- *   npx node bench/coco-scale-case.ts OUTDIR [SEED]
+ *   npx node tests/support/coco-scale-case.ts OUTDIR [SEED]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { mulberry32 } from '../src/lib/util/prng.ts';
+import { mulberry32 } from '../../src/lib/util/prng.ts';
 
 export interface ScaleCase {
   gtText: string;
@@ -134,7 +134,7 @@ export function makeScaleCase(seed = 2026, nImages = 5000, detsPerImage = 100): 
 if (import.meta.main) {
   const out = process.argv[2];
   if (!out) {
-    console.error('usage: node bench/coco-scale-case.ts OUTDIR [SEED]');
+    console.error('usage: node tests/support/coco-scale-case.ts OUTDIR [SEED]');
     process.exit(2);
   }
   const c = makeScaleCase(Number(process.argv[3] ?? 2026));

@@ -1,6 +1,7 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { makeMetrics, tempRepo } from '../../../tests/support/board-fixtures.ts';
 import { UserError } from '../util/errors.ts';
 import {
   historyEntryOf,
@@ -12,7 +13,6 @@ import {
   withHistory,
   writeResult,
 } from './store.ts';
-import { makeMetrics, tempRepo } from './test-support.ts';
 
 describe('result paths', () => {
   it('is results/<dataset>/<model>.json', async () => {

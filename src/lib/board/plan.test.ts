@@ -3,10 +3,16 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import {
+  makeMetrics,
+  tempRepo,
+  tinyGt,
+  writeDataset,
+  writeModel,
+} from '../../../tests/support/board-fixtures.ts';
 import { UserError } from '../util/errors.ts';
 import { planBenchmarks, toMatrix } from './plan.ts';
 import { resultPath, writeResult } from './store.ts';
-import { makeMetrics, tempRepo, tinyGt, writeDataset, writeModel } from './test-support.ts';
 
 const REPO = join(import.meta.dirname, '../../..');
 
