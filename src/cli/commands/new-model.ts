@@ -1,8 +1,9 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { assertStandardOps, inspectModel } from '../../lib/onnx/inspect.ts';
+import { MAX_WEIGHTS_BYTES } from '../../lib/policy/limits.ts';
 import { formatBytes, Slug } from '../../lib/schema/common.ts';
-import { FAMILIES, MAX_WEIGHTS_BYTES } from '../../lib/schema/model-manifest.ts';
+import { FAMILIES } from '../../lib/schema/model-manifest.ts';
 import { UserError } from '../../lib/util/errors.ts';
 import { exists } from '../../lib/util/fs.ts';
 import { sha256Bytes } from '../../lib/util/hash.ts';
