@@ -21,6 +21,8 @@ export interface InferOptions {
   readonly resolveImage: (fileName: string) => Promise<string>;
   readonly cacheKey: string;
   readonly checkpointFile: string;
+  /** Names the annotations in errors about an image (its annotated size differs from the decoded one). */
+  readonly annotationsLabel: string;
   readonly device?: Device | undefined;
   readonly batch?: number | undefined;
   readonly threads?: number | undefined;
@@ -68,7 +70,12 @@ export async function infer(options: InferOptions): Promise<Predictions> {
     const todo = [];
     for (const im of options.images) {
       if (!previous.images.has(im.id))
-        todo.push({ id: im.id, source: await options.resolveImage(im.file_name), file: im.file_name });
+        todo.push({
+          id: im.id,
+          source: await options.resolveImage(im.file_name),
+          file: im.file_name,
+          annotatedSize: { width: im.width, height: im.height },
+        });
     }
     const total = options.images.length;
     const t0 = performance.now();
@@ -99,6 +106,7 @@ export async function infer(options: InferOptions): Promise<Predictions> {
       onImage,
       logger,
       file: model.path,
+      annotationsFile: options.annotationsLabel,
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
 

@@ -147,6 +147,7 @@ export async function runPair(options: RunPairOptions): Promise<RunPairOutcome> 
       resolveImage: (f) => prepared.images.resolve(f),
       cacheKey,
       checkpointFile,
+      annotationsLabel: gtLabel,
       device: options.device,
       batch: options.batch,
       threads: options.threads,
