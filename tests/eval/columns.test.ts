@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { makeScaleCase } from '../support/coco-scale-case.ts';
 import type { DetectionColumns } from '../../src/lib/eval/columns.ts';
 import {
   detectionsFromColumns,
@@ -9,6 +8,7 @@ import {
 import { evaluateCoco } from '../../src/lib/eval/evaluate.ts';
 import { detectionsFromJson, gtFromJson, sha256OfJson } from '../../src/lib/eval/load.ts';
 import { UserError } from '../../src/lib/util/errors.ts';
+import { makeScaleCase } from '../support/coco-scale-case.ts';
 
 interface Result {
   image_id: number;

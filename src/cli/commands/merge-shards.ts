@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readDatasetInputs } from '../../lib/board/dataset-inputs.ts';
-import { gtFromJson, loadGt } from '../../lib/eval/load.ts';
+import { gtFromJson } from '../../lib/eval/load.ts';
+import { loadGt } from '../../lib/eval/read-files.ts';
 import { findRepoRoot } from '../../lib/manifest/discover.ts';
 import { findDataset } from '../../lib/manifest/load.ts';
 import { mergeShards, type ShardPart } from '../../lib/shards/merge-shards.ts';
