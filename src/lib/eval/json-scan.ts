@@ -342,7 +342,9 @@ export function keySet(names: readonly string[]): KeySet {
   names.forEach((name, i) => {
     const c = name.charCodeAt(0);
     if (c >= 128) throw new Error('keySet: ASCII keys only');
-    (byFirst[c] ??= []).push(i);
+    const list = byFirst[c] ?? [];
+    list.push(i);
+    byFirst[c] = list;
   });
   return { names, bytes: names.map(keyBytes), byFirst };
 }
