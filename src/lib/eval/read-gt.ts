@@ -116,7 +116,8 @@ function valueText(s: JsonScanner): string {
   return s.buf.toString('utf8', start, s.pos);
 }
 
-function scan(bytes: Uint8Array, file: string, sha256: string): CocoGt {
+/** The fast path alone: throws (FALLBACK) where readGt would take the JSON.parse path. */
+export function scanGt(bytes: Uint8Array, file: string, sha256: string): CocoGt {
   const s = new JsonScanner(bytes);
   let images: unknown;
   let categories: unknown;
@@ -176,7 +177,7 @@ function scan(bytes: Uint8Array, file: string, sha256: string): CocoGt {
 /** The ground truth from the bytes of a COCO instances file; `file` names it in error messages. */
 export function readGt(bytes: Uint8Array, file: string, sha256: string): CocoGt {
   try {
-    return scan(bytes, file, sha256);
+    return scanGt(bytes, file, sha256);
   } catch {
     // FALLBACK, or a UserError from gtHead that gtFromJson reports in its own order.
   }

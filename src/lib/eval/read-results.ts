@@ -49,7 +49,8 @@ function grow<T extends Int32Array | Float64Array>(a: T, n: number): T {
   return b;
 }
 
-function scan(bytes: Uint8Array, sha256: string, gt: CocoGt): Detections {
+/** The fast path alone: throws FALLBACK where readDetections would take the JSON.parse path. */
+export function scanDetections(bytes: Uint8Array, sha256: string, gt: CocoGt): Detections {
   const s = new JsonScanner(bytes);
   const imgs = idLookup(gt.imageIds);
   const cats = idLookup(gt.categoryIds);
@@ -138,7 +139,7 @@ function scan(bytes: Uint8Array, sha256: string, gt: CocoGt): Detections {
 /** Detections from the bytes of a COCO results file; `file` names it in error messages. */
 export function readDetections(bytes: Uint8Array, file: string, sha256: string, gt: CocoGt): Detections {
   try {
-    return scan(bytes, sha256, gt);
+    return scanDetections(bytes, sha256, gt);
   } catch (err) {
     if (err !== FALLBACK) throw err;
   }
