@@ -1,24 +1,31 @@
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { findRepoRoot } from '../../lib/manifest/discover.ts';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { assertStandardOps, inspectModel } from '../../lib/onnx/inspect.ts';
+import { MAX_WEIGHTS_BYTES } from '../../lib/policy/limits.ts';
 import { formatBytes, Slug } from '../../lib/schema/common.ts';
-import { FAMILIES, MAX_WEIGHTS_BYTES } from '../../lib/schema/model-manifest.ts';
+import { FAMILIES } from '../../lib/schema/model-manifest.ts';
 import { UserError } from '../../lib/util/errors.ts';
+import { exists } from '../../lib/util/fs.ts';
 import { sha256Bytes } from '../../lib/util/hash.ts';
+import { defineCommand, defineOptions, type OptionValues, resolveRoot, rootOption } from '../spec.ts';
 
-const HELP = `Usage: podium new-model <id> [--family F] [--weights model.onnx]
-
-Creates models/<id>/model.yaml (every field explained in comments, placeholders marked TODO) and
-a models/<id>/README.md stub. Fill in the TODOs, then run \`npx podium validate models/<id>\`.
-
-Options:
-  --family F        output decoder family: ${FAMILIES.join(', ')} (default ${FAMILIES[0]})
-  --weights FILE    your local ONNX file: fills in weights.sha256 and weights.bytes, and checks it
-                    uses only standard ONNX operators (you still give the https URL it is hosted at)
-  --root DIR        repository root (default: nearest folder above with package.json or .git)
-  -h, --help        show this help`;
+const options = defineOptions({
+  family: {
+    type: 'choice',
+    choices: FAMILIES,
+    arg: 'F',
+    default: FAMILIES[0],
+    help: 'output decoder family',
+  },
+  weights: {
+    type: 'string',
+    arg: 'FILE',
+    help: `your local ONNX file: fills in weights.sha256 and weights.bytes, and checks it
+uses only standard ONNX operators (you still give the https URL it is hosted at)`,
+  },
+  root: rootOption,
+});
+export type NewModelOptions = OptionValues<typeof options>;
 
 /** Marks every value a contributor must replace; `podium pr-check` refuses a manifest still holding one. */
 export const PLACEHOLDER = 'TODO(';
@@ -83,13 +90,24 @@ weights:
 # Preprocessing: how an image becomes the input tensor. The values below are Podium's defaults
 # (those of Ultralytics YOLO exports); change only what your model does differently.
 input:
-  # Fixed input size [height, width] in pixels. For a model with dynamic input, replace it with
-  #   dynamic: { maxSize: 640, stride: 32 }   (longest side resized to maxSize, padded to stride)
+  # Fixed input size [height, width] in pixels. Give exactly one of size and the three below.
   size: [640, 640]
+  # A model with dynamic input: longest side resized to maxSize, padded to a multiple of stride.
+  # dynamic: { maxSize: 640, stride: 32 }
+  # Two-stage detectors: shorter side to size, longer side at most maxSize, padded to stride.
+  # shorterSide: { size: 800, maxSize: 1333, stride: 32 }
+  # The image at its own size, when the graph resizes it itself (TF Object Detection API exports).
+  # asIs: true
   # letterbox keeps the aspect ratio and pads with padValue; stretch resizes each side independently.
   resize: letterbox
+  # Where the padded image sits: centre (Ultralytics) or top-left (YOLOX, maskrcnn-benchmark).
+  # placement: centre
   # Grey level (0-255) of the letterbox padding, before normalisation.
   padValue: 114
+  # Padding in the normalised tensor instead (maskrcnn-benchmark: 0 after subtracting the mean).
+  # padTensorValue: 0
+  # Resampling kernel: linear (default), cubic, nearest or lanczos3.
+  # kernel: linear
   # Channel order the model expects: RGB or BGR.
   colour: RGB
   # Pixels (0-255) are multiplied by scale, then mean is subtracted and the result divided by std,
@@ -98,10 +116,15 @@ input:
   scale: 0.00392156862745098
   mean: [0, 0, 0]
   std: [1, 1, 1]
-  # Element type of the input tensor: float32 or float16.
+  # Element type of the input tensor: float32, float16, or uint8 (the pixel bytes; needs scale: 1).
   dtype: float32
-  # Tensor layout: batch, channels, height, width (the only layout supported).
+  # Tensor layout: NCHW (batch, channels, height, width), NHWC (TensorFlow) or CHW (no batch dim).
   layout: NCHW
+  # The image input's name, needed only when the model has several inputs not listed in extra.
+  # name: images
+  # Inputs besides the image that Podium fills for each image, e.g. the DETR exports' original size:
+  # extra:
+  #   - { name: orig_target_sizes, value: original-size, order: wh, dtype: int64 }
 
 # Class names in the order the model outputs them, matched to the dataset's categories by name;
 # "coco80" means COCO's usual 80 labels (person, bicycle, car, ...).
@@ -173,31 +196,14 @@ TODO: anything a reader should know (known limitations, differences from the pap
 `;
 }
 
-export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      family: { type: 'string' },
-      weights: { type: 'string' },
-      root: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
-  });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  if (positionals.length !== 1) throw new UserError(`give exactly one model id\n\n${HELP}`);
+/** Scaffolds models/<id>/ (model.yaml and README.md), never overwriting anything. */
+export async function newModel(values: NewModelOptions, positionals: string[]): Promise<number> {
   const id = positionals[0]!;
   if (!Slug.safeParse(id).success) {
     throw new UserError(
       `"${id}" is not a valid model id: use 2 to 64 characters from a-z, 0-9 and "-", starting with a letter or digit (e.g. yolov8n or rt-detr-r18)`,
     );
   }
-  if (values.family !== undefined && !(FAMILIES as readonly string[]).includes(values.family))
-    throw new UserError(`--family: expected one of ${FAMILIES.join(', ')}, got "${values.family}"`);
 
   let sha256: string | undefined;
   let bytes: number | undefined;
@@ -222,7 +228,7 @@ export async function run(argv: string[]): Promise<number> {
     bytes = data.length;
   }
 
-  const repoRoot = values.root ? resolve(values.root) : await findRepoRoot(process.cwd());
+  const repoRoot = await resolveRoot(values.root);
   const dir = join(repoRoot, 'models', id);
   if (await exists(dir))
     throw new UserError(`models/${id} already exists: pick another id, or edit models/${id}/model.yaml`);
@@ -252,11 +258,12 @@ Next:
   return 0;
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export const command = defineCommand({
+  name: 'new-model',
+  usage: ['<id> [--family F] [--weights model.onnx]'],
+  description: `Creates models/<id>/model.yaml (every field explained in comments, placeholders marked TODO) and
+a models/<id>/README.md stub. Fill in the TODOs, then run \`npx podium validate models/<id>\`.`,
+  options,
+  positionals: { name: 'model id', min: 1, max: 1 },
+  run: newModel,
+});

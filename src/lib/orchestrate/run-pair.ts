@@ -368,7 +368,12 @@ async function infer(options: RunPairOptions, inputs: InferInputs): Promise<Cach
     const todo = [];
     for (const im of inputs.images) {
       if (!previous.images.has(im.id))
-        todo.push({ id: im.id, source: await inputs.resolveImage(im.file_name), file: im.file_name });
+        todo.push({
+          id: im.id,
+          source: await inputs.resolveImage(im.file_name),
+          file: im.file_name,
+          annotatedSize: { width: im.width, height: im.height },
+        });
     }
     const total = inputs.images.length;
     const t0 = performance.now();
@@ -399,6 +404,7 @@ async function infer(options: RunPairOptions, inputs: InferInputs): Promise<Cach
       onImage,
       logger,
       file: model.path,
+      annotationsFile: `${options.dataset.path}: annotations`,
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
 

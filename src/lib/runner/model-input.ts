@@ -29,6 +29,25 @@ export function resolveInput(
   options: { file?: string; logger?: Logger } = {},
 ): ResolvedInput {
   const where = options.file === undefined ? {} : { file: options.file };
+  const unsupported = (
+    [
+      ['layout', preprocess.layout !== undefined && preprocess.layout !== 'NCHW'],
+      ['dtype uint8', preprocess.dtype === 'uint8'],
+      ['shorterSide', preprocess.shorterSide !== undefined],
+      ['asIs', preprocess.asIs !== undefined],
+      ['placement', preprocess.placement === 'top-left'],
+      ['padTensorValue', preprocess.padTensorValue !== undefined],
+      ['kernel', preprocess.kernel !== undefined && preprocess.kernel !== 'linear'],
+      ['extra', (preprocess.extra?.length ?? 0) > 0],
+    ] as const
+  ).filter(([, used]) => used);
+  if (unsupported.length > 0) {
+    // Schema fields that landed ahead of their runner support (issue 10); never silently ignored.
+    throw new UserError(
+      `input ${unsupported.map(([k]) => k).join(', ')}: declared, but this runner does not support it yet`,
+      where,
+    );
+  }
   if (inputs.length !== 1) {
     throw new UserError(
       `model has ${inputs.length} inputs (${inputs.map((i) => i.name).join(', ')}); Podium feeds exactly one image tensor`,

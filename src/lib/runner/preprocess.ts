@@ -32,7 +32,20 @@ export interface PreprocessOptions extends InputSize {
   /** Channel order of the tensor. Default RGB. */
   colour?: 'RGB' | 'BGR';
   /** Element type of the input tensor. Default float32. */
-  dtype?: 'float32' | 'float16';
+  dtype?: 'float32' | 'float16' | 'uint8';
+  layout?: 'NCHW' | 'NHWC' | 'CHW';
+  shorterSide?: { size: number; maxSize?: number | undefined; stride: number };
+  asIs?: true;
+  placement?: 'centre' | 'top-left';
+  padTensorValue?: number;
+  kernel?: 'linear' | 'cubic' | 'nearest' | 'lanczos3';
+  name?: string;
+  extra?: readonly {
+    name: string;
+    value: 'original-size' | 'input-size';
+    order: 'wh' | 'hw';
+    dtype: 'int64' | 'int32' | 'float32';
+  }[];
   /** Largest image accepted, in pixels (protects against decompression bombs). Default 2^28. */
   limitInputPixels?: number;
 }

@@ -49,7 +49,7 @@ describe('manifest error messages', () => {
         - weights.url: plain http URLs are refused: use https://
         - weights.sha256: required
         - input.size[1]: expected a number, got the text "640"
-        - input.dtype: expected one of "float32", "float16", got the text "int8"
+        - input.dtype: expected one of "float32", "float16", "uint8", got the text "int8"
         - params: expected an integer, got 3.2
         - reported.AP: AP is in percent (e.g. 37.3), not a fraction
         - reported.source: required
@@ -93,10 +93,10 @@ describe('manifest error messages', () => {
   it('explains input size and class list mistakes', () => {
     expect(
       modelMessage({ ...good, input: { size: [640, 640], dynamic: { maxSize: 1280, stride: 32 } } }),
-    ).toMatchInlineSnapshot(`"models/foo/model.yaml: input: give either size or dynamic, not both"`);
+    ).toMatchInlineSnapshot(`"models/foo/model.yaml: input: give one input size, not size and dynamic"`);
     expect(modelMessage({ ...good, input: {}, classes: ['cat', 'dog', 'cat'] })).toMatchInlineSnapshot(`
       "models/foo/model.yaml: 2 problems
-        - input: give the input size: either size: [height, width] or dynamic: {maxSize, stride}
+        - input: give the input size: size: [height, width], dynamic: {maxSize, stride}, shorterSide: {size, maxSize?, stride?} or asIs: true
         - classes[2]: duplicate class name "cat""
     `);
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { FAMILIES as REGISTRY_FAMILIES } from '../runner/decoders/index.ts';
-import { FAMILIES, MAX_WEIGHTS_BYTES, ModelManifest } from './model-manifest.ts';
+import { MAX_WEIGHTS_BYTES } from '../policy/limits.ts';
+import { FAMILIES as REGISTRY_FAMILIES } from './families.ts';
+import { FAMILIES, ModelManifest } from './model-manifest.ts';
 
 const SHA = 'ab'.repeat(32);
 const minimal = {
@@ -71,6 +72,63 @@ describe('ModelManifest', () => {
     expect(FAMILIES).toBe(REGISTRY_FAMILIES);
     for (const family of FAMILIES) expect(ModelManifest.safeParse({ ...minimal, family }).success).toBe(true);
     expect(ModelManifest.safeParse({ ...minimal, family: 'yolo11' }).success).toBe(false);
+  });
+
+  it('declares the inputs of real exports: uint8 NHWC as is, shorter side, extra inputs', () => {
+    const tf = ModelManifest.parse({
+      ...minimal,
+      input: { asIs: true, layout: 'NHWC', dtype: 'uint8', scale: 1 },
+    });
+    expect(tf.input).toMatchObject({ asIs: true, layout: 'NHWC', dtype: 'uint8' });
+    const rcnn = ModelManifest.parse({
+      ...minimal,
+      input: {
+        shorterSide: { size: 800, stride: 32 },
+        layout: 'CHW',
+        colour: 'BGR',
+        scale: 1,
+        mean: [102.9801, 115.9465, 122.7717],
+        placement: 'top-left',
+        padTensorValue: 0,
+      },
+    });
+    expect(rcnn.input.shorterSide).toEqual({ size: 800, stride: 32 });
+    const detr = ModelManifest.parse({
+      ...minimal,
+      family: 'detr',
+      decoder: { labelIndex: 'coco-category-id' },
+      input: {
+        size: [320, 320],
+        resize: 'stretch',
+        kernel: 'cubic',
+        name: 'images',
+        extra: [{ name: 'orig_target_sizes', value: 'original-size', order: 'wh', dtype: 'int64' }],
+      },
+    });
+    expect(detr.input.extra).toHaveLength(1);
+  });
+
+  it('refuses inconsistent input and decoder declarations, naming the field', () => {
+    const issues = (m: unknown) =>
+      (ModelManifest.safeParse(m).error?.issues ?? []).map((i) => `${i.path.join('.')}: ${i.message}`);
+    expect(issues({ ...minimal, input: { size: [640, 640], asIs: true } })).toEqual([
+      'input: give one input size, not size and asIs',
+    ]);
+    expect(issues({ ...minimal, input: { asIs: true, dtype: 'uint8' } })[0]).toMatch(
+      /^input.dtype: a uint8 input holds the pixel bytes/,
+    );
+    const twice = { name: 'a', value: 'original-size', order: 'wh', dtype: 'int64' };
+    expect(issues({ ...minimal, input: { size: [640, 640], extra: [twice, twice] } })).toEqual([
+      "input.extra.1.name: input 'a' is named twice",
+    ]);
+    expect(issues({ ...minimal, decoder: { activation: 'softmax' } })).toEqual([
+      "decoder.activation: decoder.activation applies to the detr family, not 'yolov8'",
+    ]);
+    expect(
+      issues({ ...minimal, family: 'detr', classes: ['a'], decoder: { labelIndex: 'coco-category-id' } }),
+    ).toEqual([
+      "decoder.labelIndex: labelIndex coco-category-id maps COCO's ids onto its 80 classes: it needs classes: coco80",
+    ]);
   });
 
   it('enforces the 2 GiB weights limit on the declared size', () => {

@@ -1,15 +1,17 @@
 /**
- * Registry of output decoders, one per model family. The manifest schema's `family` enum is
- * built from FAMILIES, so a family exists exactly when a decoder for it does.
+ * Registry of output decoders, one per model family. The family list belongs to the schema
+ * (schema/families.ts); DECODERS is typed against it, so a family without a decoder (or a
+ * decoder without a family) fails to compile.
  *
- * Adding a family: write decoders/<family>.ts exporting a Decoder<'<family>'>, add one line to
- * DECODERS below.
+ * Adding a family: add its name to FAMILIES in schema/families.ts, write decoders/<family>.ts
+ * exporting a Decoder<'<family>'>, add one line to DECODERS below.
  *
  * Decoder options a manifest may need: the 'detr' family reads logits with a sigmoid by default;
  * models whose logits end in a "no object" class (original DETR) need softmax. The manifest
  * would declare it as `decoder: { activation: softmax }` and the runner passes it as
  * BindOptions.activation.
  */
+import { FAMILIES, type Family } from '../../schema/families.ts';
 import { UserError } from '../../util/errors.ts';
 import { detr } from './detr.ts';
 import { end2end } from './end2end.ts';
@@ -22,12 +24,9 @@ const DECODERS = {
   yolov5,
   end2end,
   detr,
-} as const satisfies { [F in string]: Decoder<F> };
+} as const satisfies { [F in Family]: Decoder<F> };
 
-export type Family = keyof typeof DECODERS;
-
-/** Family names as a non-empty tuple, for z.enum(FAMILIES). */
-export const FAMILIES = Object.keys(DECODERS) as [Family, ...Family[]];
+export { FAMILIES, type Family };
 
 /** The decoder for a family; an unknown family is a hard error, never a fallback. */
 export function getDecoder(family: string, file?: string): Decoder {
@@ -36,7 +35,7 @@ export function getDecoder(family: string, file?: string): Decoder {
       ...(file === undefined ? {} : { file }),
     });
   }
-  return DECODERS[family as Family];
+  return DECODERS[family as Family] as Decoder;
 }
 
 export type {
