@@ -204,6 +204,7 @@ describe('weights', () => {
           label: 'models/m1/model.yaml: weights',
           retries: 0,
           progress: false,
+          network: { allowLoopback: true },
         }),
       ).rejects.toThrow(/^models\/m1\/model\.yaml: weights: .*sent more than the .*download aborted/);
       const left = await readdir(join(cacheDir, 'blobs')).catch(() => []);

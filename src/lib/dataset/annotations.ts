@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { cacheRoot } from '../fetch/cache.ts';
+import type { NetworkOptions } from '../fetch/guarded-request.ts';
 import { type ResolvedFile, resolveSource } from '../fetch/resolve-source.ts';
 import type { LoadedDataset } from '../manifest/load.ts';
 import { MAX_ANNOTATIONS_BYTES } from '../policy/limits.ts';
@@ -14,6 +15,7 @@ const MAX_ANNOTATIONS_ARCHIVE_BYTES = 4 * 1024 ** 3;
 export interface AnnotationsOptions {
   readonly cacheDir?: string | undefined;
   readonly progress?: boolean | undefined;
+  readonly network?: NetworkOptions | undefined;
 }
 
 /**
@@ -32,6 +34,7 @@ export async function resolveAnnotations(
     repoRoot: dataset.repoRoot,
     cacheDir: options.cacheDir,
     progress: options.progress,
+    network: options.network,
     allowHttp: true,
   };
   if (!isArchiveMember(source))

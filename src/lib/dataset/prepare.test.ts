@@ -243,7 +243,7 @@ describe('openImageStore (baseUrl)', () => {
         repoRoot: repo,
         sha256: 'f'.repeat(64),
       };
-      const store = await openImageStore(dataset, { cacheDir });
+      const store = await openImageStore(dataset, { cacheDir, network: { allowLoopback: true } });
       expect(store.root).toBeUndefined();
       const first = await store.resolve('sub/a b.png');
       expect(sha(await readFile(first))).toBe(sha(body));
@@ -286,7 +286,12 @@ describe('prepareDataset (archive members, COCO layout over plain http)', () => 
     });
     await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
     try {
-      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      // A public name as a manifest would give it, resolved to the loopback test server.
+      const base = `http://images.example.org:${(server.address() as AddressInfo).port}`;
+      const network = {
+        allowLoopback: true,
+        resolve: async () => [{ address: '127.0.0.1', family: 4 }],
+      };
       const file = await manifest(
         'coco-like',
         [
@@ -302,7 +307,7 @@ describe('prepareDataset (archive members, COCO layout over plain http)', () => 
         ].join('\n'),
       );
       const loaded = await loadDatasetManifest(file, { repoRoot: repo });
-      const prepared = await prepareDataset(loaded, { cacheDir });
+      const prepared = await prepareDataset(loaded, { cacheDir, network });
       expect(prepared.gt).toEqual(coco);
       // The member's own digest, whatever archive it came in.
       expect(prepared.annotationsSha256).toBe(sha(json));
@@ -313,7 +318,7 @@ describe('prepareDataset (archive members, COCO layout over plain http)', () => 
       expect(sha(await readFile(await prepared.images.resolve('000000000139.jpg')))).toBe(
         sha(await png(8, 6)),
       );
-      await prepareDataset(loaded, { cacheDir });
+      await prepareDataset(loaded, { cacheDir, network });
       expect(requests.sort()).toEqual(['/annotations/annotations_trainval2017.zip', '/zips/val2017.zip']);
     } finally {
       server.closeAllConnections();

@@ -4,6 +4,7 @@ import { UserError } from '../util/errors.ts';
 import { sha256File } from '../util/hash.ts';
 import { displayPath, resolveRealInside } from '../util/paths.ts';
 import { downloadToCache } from './download.ts';
+import type { NetworkOptions } from './guarded-request.ts';
 
 /** A source made available on disk. */
 export interface ResolvedFile {
@@ -26,6 +27,7 @@ export interface ResolveContext {
   readonly progress?: boolean | undefined;
   /** Data sources may be pinned plain http (DataUrl); weights may not. */
   readonly allowHttp?: boolean | undefined;
+  readonly network?: NetworkOptions | undefined;
 }
 
 /**
@@ -44,6 +46,7 @@ export async function resolveSource(source: Source | DataSource, ctx: ResolveCon
       label: ctx.label,
       progress: ctx.progress,
       allowHttp: ctx.allowHttp,
+      network: ctx.network,
     });
     return { path, sha256: source.sha256, bytes: (await stat(path)).size };
   }
