@@ -36,6 +36,7 @@ import {
 } from '../shards/shard-file.ts';
 import { type Shard, shardImages } from '../shards/shards.ts';
 import { isUserError, UserError } from '../util/errors.ts';
+import { withFileLock } from '../util/file-lock.ts';
 import { openCheckpoint, readCheckpoint, removeCheckpoint } from './checkpoint.ts';
 import { gitSha, podiumVersion } from './provenance.ts';
 
@@ -142,7 +143,28 @@ function fromShards(
   };
 }
 
+/**
+ * Runs one pair while holding its lock in the cache (locks/<dataset>--<model>[--shard…].lock), so
+ * that two `podium run` processes sharing a cache never write one checkpoint, predictions file or
+ * result at once: the second waits, then finds the pair done. A lock left by a killed process is
+ * taken over (util/file-lock.ts).
+ */
 export async function runPair(options: RunPairOptions): Promise<RunPairOutcome> {
+  const { model, dataset, logger } = options;
+  const scope = [
+    dataset.manifest.id,
+    model.manifest.id,
+    ...(options.shard ? [`shard-${options.shard.index}-of-${options.shard.count}`] : []),
+    ...(options.limit ? [`limit-${options.limit}`] : []),
+  ].join('--');
+  const lock = join(cacheRoot(options.cacheDir), 'locks', `${scope}.lock`);
+  return withFileLock(lock, () => runPairLocked(options), {
+    onWait: (holder) =>
+      logger.info?.(`${model.manifest.id} × ${dataset.manifest.id}: waiting for ${holder}, which runs it on this cache`),
+  });
+}
+
+async function runPairLocked(options: RunPairOptions): Promise<RunPairOutcome> {
   const { model, dataset, logger } = options;
   const started = Date.now();
   const cache = cacheRoot(options.cacheDir);
@@ -212,6 +234,8 @@ export async function runPair(options: RunPairOptions): Promise<RunPairOutcome> 
     await writeJsonMaybeGzip(predictionsFile, predictions);
   } else if (!options.force) {
     predictions = await readCachedPredictions(predictionsFile, cacheKey);
+    // A run killed after writing its predictions but before removing its checkpoint left one.
+    if (predictions) await removeCheckpoint(join(cache, 'predictions', `${cacheKey}.partial.jsonl`));
   }
   const status: RunPairStatus = options.shards ? 'merged' : predictions ? 'evaluated' : 'ran';
   if (!predictions) {
