@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { evaluateCoco } from '../../src/lib/eval/evaluate.ts';
-import { loadDetections, loadGt } from '../../src/lib/eval/load.ts';
+import { loadDetections, loadGt } from '../../src/lib/eval/read-files.ts';
 import { COCO_STAT_NAMES } from '../../src/lib/schema/metrics.ts';
 
 /**

@@ -18,3 +18,12 @@ export function eachCase<T extends object | string | number>(
   // Objects interpolate as $field in the title, strings and numbers as %s.
   describe.each(cases as T[])(title, body);
 }
+
+/**
+ * The case list of a loop-generated suite (`for (const c of cases) it(...)`), refused when empty
+ * so that the suite fails at collection instead of passing with no tests.
+ */
+export function nonEmpty<T>(cases: readonly T[], what: string): readonly T[] {
+  if (cases.length === 0) throw new Error(`${what}: the case list is empty, so the suite would test nothing`);
+  return cases;
+}
