@@ -8,7 +8,8 @@
  */
 import { rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { BOARD_INFERENCE, computeCacheKey, type InferenceParams } from '../board/cache-key.ts';
+import { BOARD_INFERENCE, type InferenceParams } from '../board/cache-key.ts';
+import { pairCacheKey } from '../board/pairs.ts';
 import { readResultIfExists, resultPath, saveResult } from '../board/store.ts';
 import { type PreparedDataset, prepareDataset } from '../dataset/prepare.ts';
 import { buildMetrics } from '../eval/build-metrics.ts';
@@ -119,13 +120,7 @@ async function runPairLocked(options: RunPairOptions): Promise<RunPairOutcome> {
   const weights = await resolveWeights(model, { cacheDir: cache });
 
   const inference: InferenceParams = { ...BOARD_INFERENCE, limit, shard };
-  const cacheKey = computeCacheKey({
-    weightsSha256: weights.sha256,
-    annotationsSha256: prepared.annotationsSha256,
-    images: gtJson.images.map((im) => im.file_name),
-    model: model.manifest,
-    inference,
-  });
+  const cacheKey = pairCacheKey({ model, weightsSha256: weights.sha256, ground: prepared, inference });
 
   const out = options.out ?? resultPath(repoRoot, dataset.manifest.id, model.manifest.id);
   const label = relative(process.cwd(), out) || out;
