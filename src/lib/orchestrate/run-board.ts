@@ -1,9 +1,8 @@
+import { pairProblem } from '../board/pairs.ts';
 import { resultPathIn } from '../board/store.ts';
 import { type PreparedDataset, prepareDataset } from '../dataset/prepare.ts';
 import { cacheRoot } from '../fetch/cache.ts';
 import type { LoadedDataset, LoadedModel } from '../manifest/load.ts';
-import { buildClassMap } from '../runner/class-map.ts';
-import { isUserError } from '../util/errors.ts';
 import { type RunPairOptions, type RunPairOutcome, runPair } from './run-pair.ts';
 
 export interface BoardPair {
@@ -50,14 +49,9 @@ export async function runBoard(options: RunBoardOptions): Promise<PairReport[]> 
     }
     const report = await (async (): Promise<PairReport> => {
       if (prepared instanceof Error) return { pair, error: prepared };
-      try {
-        buildClassMap(model.manifest.classes, prepared.gt.categories);
-      } catch (err) {
-        if (!isUserError(err)) throw err;
-        return {
-          pair,
-          skipped: `its classes are not the dataset's (${err.message.replace(/^[^:]*: /, '')})`,
-        };
+      const problem = pairProblem(model, prepared.gt.categories);
+      if (problem !== undefined) {
+        return { pair, skipped: `its classes are not the dataset's (${problem.replace(/^[^:]*: /, '')})` };
       }
       options.onPairStart?.(pair, index, pairs.length);
       try {
