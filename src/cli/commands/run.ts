@@ -24,7 +24,15 @@ import {
 const options = defineOptions({
   model: { type: 'string', arg: 'ID', help: 'model id (models/<id>/model.yaml)' },
   dataset: { type: 'string', arg: 'ID', help: 'dataset id (datasets/<id>/dataset.yaml)' },
-  all: { type: 'boolean', help: 'every model × dataset whose classes match (--model / --dataset narrow it)' },
+  all: {
+    type: 'boolean',
+    help: `every model × dataset whose classes match (--model / --dataset narrow it); models
+awaiting export (no weights yet) are listed as skipped`,
+  },
+  local: {
+    type: 'boolean',
+    help: 'with --all: only pairs whose weights and data are in the repository (no downloads)',
+  },
   device: {
     type: 'choice',
     choices: ['cpu', 'cuda', 'tensorrt'],
@@ -125,6 +133,7 @@ export async function runBenchmarks(values: RunOptions, positionals: string[] = 
     models,
     datasets,
     logger,
+    localOnly: values.local,
     ...(outDir === undefined ? {} : { outDir }),
     onProgress: bar.update,
     onPairStart: (p, i, n) => bar.start(`[${i + 1}/${n}] ${p.model.manifest.id} × ${p.dataset.manifest.id}`),

@@ -92,7 +92,10 @@ export async function planBenchmarks(options: PlanOptions): Promise<Plan> {
     dataset: null,
     reason: 'hidden (name it with --model to run it)',
   }));
-  const runnable = selected.models;
+  for (const m of selected.models)
+    if (m.manifest.weights === undefined)
+      skipped.push({ model: m.manifest.id, dataset: null, reason: 'awaiting export (no weights yet)' });
+  const runnable = selected.models.filter((m) => m.manifest.weights !== undefined);
 
   const weights = new Map<string, string>();
   for (const m of runnable) weights.set(m.manifest.id, await weightsSha256(m, options.cacheDir));
@@ -170,7 +173,7 @@ export function toMatrix(plan: Plan): { include: MatrixEntry[] } {
 /** The weights' sha256 without downloading: pinned in the manifest, or hashed when local and unpinned. */
 async function weightsSha256(model: LoadedModel, cacheDir: string | undefined): Promise<string> {
   const w = model.manifest.weights;
-  if (w.sha256 !== undefined) return w.sha256;
+  if (w?.sha256 !== undefined) return w.sha256;
   return (await resolveWeights(model, { cacheDir })).sha256;
 }
 

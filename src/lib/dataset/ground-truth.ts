@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { parseJsonText, sha256OfJson } from '../eval/load.ts';
-import { resolveSource } from '../fetch/resolve-source.ts';
 import type { LoadedDataset } from '../manifest/load.ts';
-import { MAX_ANNOTATIONS_BYTES } from '../policy/limits.ts';
 import { UserError } from '../util/errors.ts';
+import { resolveAnnotations } from './annotations.ts';
 import { type CocoGtJson, checkCocoShape } from './coco-json.ts';
 import { type ImageStore, type ImageStoreOptions, openImageStore } from './images.ts';
 import { yoloToCoco } from './yolo.ts';
@@ -50,15 +49,7 @@ export async function readGroundTruth(
     return { gt, annotationsSha256: sha256OfJson(gt), warnings, label };
   }
   if (!manifest.annotations) throw new UserError('annotations: required when format is coco', { file: path });
-  const file = await resolveSource(manifest.annotations, {
-    manifestDir: dataset.dir,
-    repoRoot: dataset.repoRoot,
-    label,
-    maxBytes: MAX_ANNOTATIONS_BYTES,
-    cacheDir: options.cacheDir,
-    progress: options.progress,
-    network: options.network,
-  });
+  const file = await resolveAnnotations(dataset, manifest.annotations, options);
   const value = parseJsonText(await readFile(file.path, 'utf8'), label);
   checkCocoShape(value, label);
   return { gt: value, annotationsSha256: file.sha256, warnings: [], label };
