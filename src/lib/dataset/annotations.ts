@@ -9,7 +9,6 @@ import { UserError } from '../util/errors.ts';
 import { sha256File } from '../util/hash.ts';
 import { extractMemberOnce } from './archive.ts';
 
-
 export interface AnnotationsOptions {
   readonly cacheDir?: string | undefined;
   readonly progress?: boolean | undefined;

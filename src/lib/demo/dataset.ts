@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import type { PreparedAnnotation, PreparedImage } from '../schema/coco.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
+import { hashSeed } from '../util/prng.ts';
 import { type CocoDataset, DEFAULT_IMAGE_COUNT, imageFileName, shapesCategories } from './coco.ts';
-import { hashSeed } from './prng.ts';
 import { renderScene, type SceneAnnotation } from './scene.ts';
 
 /** Changing the seed (or the generator) changes every image: re-pin datasets/shapes/dataset.yaml. */
