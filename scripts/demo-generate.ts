@@ -6,42 +6,28 @@
  *   npm run demo:generate -- --root /tmp/demo --images 20
  *   npm run demo:generate -- --update          # after changing the generator: re-pin the manifests
  */
-import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { runProgram } from '../src/cli/exit-codes.ts';
+import {
+  defineCommand,
+  defineOptions,
+  type OptionValues,
+  resolveRoot,
+  rootOption,
+  runCommand,
+} from '../src/cli/spec.ts';
 import { prepareDemo } from '../src/lib/demo/prepare.ts';
-import { isUserError } from '../src/lib/util/errors.ts';
 
-const USAGE = 'usage: demo-generate [--root DIR] [--images N] [--update]';
+const options = defineOptions({
+  root: { ...rootOption, help: 'where the demo dataset and models live' },
+  images: { type: 'int', max: 100_000, help: 'images in the demo dataset', defaultText: '300' },
+  update: { type: 'boolean', help: 'after changing the generator: re-pin the manifests' },
+});
 
-async function main(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      root: { type: 'string', default: '.' },
-      images: { type: 'string' },
-      update: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
-  });
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  let images: number | undefined;
-  if (values.images !== undefined) {
-    images = Number(values.images);
-    if (!Number.isInteger(images) || images < 1 || images > 100_000) {
-      console.error(
-        `demo-generate: --images must be a whole number from 1 to 100000, got "${values.images}"`,
-      );
-      return 2;
-    }
-  }
+async function generate(values: OptionValues<typeof options>): Promise<number> {
   const t0 = performance.now();
   const result = await prepareDemo({
-    root: resolve(values.root),
-    ...(images === undefined ? {} : { images }),
+    root: await resolveRoot(values.root),
+    ...(values.images === undefined ? {} : { images: values.images }),
     update: values.update,
     log: (line) => console.log(line),
   });
@@ -56,17 +42,13 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-try {
-  process.exitCode = await main(process.argv.slice(2));
-} catch (err) {
-  if (isUserError(err)) {
-    console.error(`demo-generate: error: ${err.message}`);
-    process.exitCode = 2;
-  } else if (err instanceof TypeError && 'code' in err && err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-    console.error(`demo-generate: ${err.message}\n${USAGE}`);
-    process.exitCode = 2;
-  } else {
-    console.error(err);
-    process.exitCode = 1;
-  }
-}
+const command = defineCommand({
+  name: 'demo-generate',
+  invocation: 'npm run demo:generate --',
+  usage: ['[--root DIR] [--images N] [--update]'],
+  description: "Generates what is missing of the demo's dataset and models, and checks their pins.",
+  options,
+  run: generate,
+});
+
+await runProgram('demo-generate', () => runCommand(command, process.argv.slice(2)));

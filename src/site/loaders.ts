@@ -2,10 +2,11 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Loader } from 'astro/loaders';
 import { loadAllManifests } from '../lib/manifest/discover.ts';
+import { MAX_NOTES_BYTES } from '../lib/policy/limits.ts';
 import { isUserError, UserError } from '../lib/util/errors.ts';
 import { dataDir } from './data-dir.ts';
 import type { DatasetEntry, ModelEntry } from './entries.ts';
-import { MAX_NOTES_BYTES, renderNotes } from './notes.ts';
+import { renderNotes } from './notes.ts';
 import { listResultFiles, notABoardEntry, readResultFile } from './read-results.ts';
 import { summarise } from './summary.ts';
 

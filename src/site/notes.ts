@@ -8,8 +8,6 @@ import sanitizeHtml from 'sanitize-html';
  * other than https/http/mailto survive.
  */
 
-export const MAX_NOTES_BYTES = 64 * 1024;
-
 // A private instance so no other code's marked.use() can change how notes render.
 const markdown = new Marked({ gfm: true, breaks: false, async: false });
 

@@ -1,5 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { MAX_RESULT_BYTES } from '../lib/policy/limits.ts';
 import { parseOrThrow } from '../lib/schema/format-error.ts';
 import { type Metrics, MetricsSchema } from '../lib/schema/metrics.ts';
 import { UserError } from '../lib/util/errors.ts';
@@ -8,9 +9,6 @@ import { UserError } from '../lib/util/errors.ts';
  * Reading results/<dataset>/<model>.json. Everything here is input from pull requests, so each file
  * is validated against the metric schema and problems name the file and the field.
  */
-
-/** Metric files are ~100–300 KB for 80 classes; anything far larger is a mistake. */
-export const MAX_RESULT_BYTES = 16 * 1024 * 1024;
 
 const ID = /^[a-z0-9][a-z0-9-]{1,63}$/;
 

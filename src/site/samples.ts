@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
+import { MAX_SAMPLE_BYTES } from '../lib/policy/limits.ts';
 import { resolveRealInside } from '../lib/util/paths.ts';
 
 /**
@@ -8,7 +9,6 @@ import { resolveRealInside } from '../lib/util/paths.ts';
  * must resolve inside that folder, through symlinks, and be an ordinary image of sane size.
  */
 export const SAMPLE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp']);
-export const MAX_SAMPLE_BYTES = 20 * 1024 * 1024;
 
 /**
  * Absolute path of a publishable sample image, or null. `file` may be relative to the images

@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { run as newModel } from '../../src/cli/commands/new-model.ts';
+import { newModel } from '../../src/cli/commands/new-model.ts';
 import { resultPath } from '../../src/lib/board/store.ts';
 import { checkCocoShape } from '../../src/lib/dataset/coco-json.ts';
 import { downloadToCache } from '../../src/lib/fetch/download.ts';
@@ -79,7 +79,7 @@ describe('path traversal', () => {
     expect(message).toMatch(/^models\/m1\/model\.yaml: id: expected a lowercase slug/);
     await expect(findModel('../../etc/passwd', { repoRoot: root })).rejects.toThrow(/not a valid model id/);
     expect(() => resultPath(root, 'coco', '../../../.bashrc')).toThrow(/not a valid model id/);
-    await expect(newModel(['../escape', '--root', root])).rejects.toThrow(
+    await expect(newModel({ family: 'yolov8', weights: undefined, root }, ['../escape'])).rejects.toThrow(
       /"\.\.\/escape" is not a valid model id/,
     );
     expect(await readdir(root)).toEqual(['models', 'package.json']);
@@ -204,6 +204,7 @@ describe('weights', () => {
           label: 'models/m1/model.yaml: weights',
           retries: 0,
           progress: false,
+          network: { allowLoopback: true },
         }),
       ).rejects.toThrow(/^models\/m1\/model\.yaml: weights: .*sent more than the .*download aborted/);
       const left = await readdir(join(cacheDir, 'blobs')).catch(() => []);

@@ -1,5 +1,4 @@
 import { statSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { buildMetrics } from '../../lib/eval/build-metrics.ts';
 import { evaluateCoco } from '../../lib/eval/evaluate.ts';
 import { loadDetections, loadGt } from '../../lib/eval/load.ts';
@@ -8,19 +7,18 @@ import type { Metrics } from '../../lib/schema/metrics.ts';
 import { writeJsonAtomic } from '../../lib/util/atomic-write.ts';
 import { UserError } from '../../lib/util/errors.ts';
 import { createStages } from '../../lib/util/stages.ts';
+import { defineCommand, defineOptions, formatHelp, type OptionValues } from '../spec.ts';
 
-const HELP = `Usage: podium eval --gt <instances.json> --dt <results.json> [--out metrics.json]
+const options = defineOptions({
+  gt: { type: 'string', arg: 'FILE', help: 'COCO instances ground truth (images, annotations, categories)' },
+  dt: { type: 'string', arg: 'FILE', help: 'COCO results list [{image_id, category_id, bbox, score}, ...]' },
+  out: { type: 'string', arg: 'FILE', help: 'write the metric JSON here (atomically)' },
+  quiet: { type: 'boolean', help: 'print nothing but errors' },
+  timings: { type: 'boolean', help: 'print the time of each stage and the peak memory' },
+  resamples: { type: 'int', help: 'bootstrap resamples for the AP interval', defaultText: '200' },
+});
 
-Evaluates COCO-format detections against COCO ground truth with pycocotools' exact semantics
-(COCOeval, bbox), prints its 12-line summary and a per-class table, and writes Podium's metric JSON.
-
-Options:
-  --gt FILE        COCO instances ground truth (images, annotations, categories)
-  --dt FILE        COCO results list [{image_id, category_id, bbox, score}, ...]
-  --out FILE       write the metric JSON here (atomically)
-  --quiet          print nothing but errors
-  --timings        print the time of each stage and the peak memory
-  --resamples N    bootstrap resamples for the AP interval (default 200)`;
+export type EvalOptions = OptionValues<typeof options>;
 
 function fmt(v: number): string {
   return v < 0 ? '    -' : v.toFixed(3);
@@ -36,29 +34,10 @@ export function formatPerClassTable(perClass: Metrics['perClass']): string {
   return [head, ...rows].join('\n');
 }
 
-export async function run(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      gt: { type: 'string' },
-      dt: { type: 'string' },
-      out: { type: 'string' },
-      quiet: { type: 'boolean', default: false },
-      timings: { type: 'boolean', default: false },
-      resamples: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
-  });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  if (!values.gt || !values.dt) throw new UserError(`both --gt and --dt are required\n\n${HELP}`);
-  const resamples = values.resamples === undefined ? undefined : Number(values.resamples);
-  if (resamples !== undefined && !(Number.isInteger(resamples) && resamples >= 1)) {
-    throw new UserError(`--resamples: expected a positive integer, got "${values.resamples}"`);
-  }
+export async function evaluate(values: EvalOptions): Promise<number> {
+  if (!values.gt || !values.dt)
+    throw new UserError(`both --gt and --dt are required\n\n${formatHelp(command)}`);
+  const resamples = values.resamples;
   const big =
     [values.gt, values.dt].reduce((s, f) => s + (statSync(f, { throwIfNoEntry: false })?.size ?? 0), 0) > 8e6;
   const stages = createStages(6, process.stderr, !values.quiet && big && process.stderr.isTTY === true);
@@ -98,3 +77,12 @@ export async function run(argv: string[]): Promise<number> {
   }
   return 0;
 }
+
+export const command = defineCommand({
+  name: 'eval',
+  usage: ['--gt <instances.json> --dt <results.json> [--out metrics.json]'],
+  description: `Evaluates COCO-format detections against COCO ground truth with pycocotools' exact semantics
+(COCOeval, bbox), prints its 12-line summary and a per-class table, and writes Podium's metric JSON.`,
+  options,
+  run: evaluate,
+});

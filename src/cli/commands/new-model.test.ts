@@ -8,7 +8,11 @@ import { ModelBuilder } from '../../lib/onnx/builder.ts';
 import { FAMILIES, ModelInput, ModelManifest } from '../../lib/schema/model-manifest.ts';
 import { UserError } from '../../lib/util/errors.ts';
 import { sha256Bytes } from '../../lib/util/hash.ts';
-import { PLACEHOLDER, run, scaffoldModelYaml } from './new-model.ts';
+import { runCommand } from '../spec.ts';
+import { command, newModel, PLACEHOLDER, scaffoldModelYaml } from './new-model.ts';
+
+/** Through the parser, as the CLI calls it. */
+const run = (argv: string[]) => runCommand(command, argv);
 
 let root: string;
 beforeEach(async () => {
@@ -44,7 +48,7 @@ function tinyOnnx(customDomain?: string): Uint8Array {
 
 describe('podium new-model', () => {
   it('scaffolds a commented manifest and a README, valid once the TODOs are filled in', async () => {
-    expect(await run(['yolo-test', '--root', root])).toBe(0);
+    expect(await newModel({ family: 'yolov8', weights: undefined, root }, ['yolo-test'])).toBe(0);
     const file = join(root, 'models/yolo-test/model.yaml');
     const text = await readFile(file, 'utf8');
     expect(text.split('\n')[0]).toBe('# yaml-language-server: $schema=../../schema/model.schema.json');
@@ -119,7 +123,7 @@ describe('podium new-model', () => {
     await expect(run(['fresh-id', '--family', 'yolo', '--root', root])).rejects.toThrow(
       /--family: expected one of yolov8, /,
     );
-    await expect(run(['--root', root])).rejects.toThrow(/give exactly one model id/);
+    await expect(run(['--root', root])).rejects.toThrow(/expected exactly 1 model id argument, got 0/);
     await expect(readdir(join(root, 'models'))).resolves.toEqual(['taken']);
   });
 });

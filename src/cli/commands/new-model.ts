@@ -1,24 +1,31 @@
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { findRepoRoot } from '../../lib/manifest/discover.ts';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { assertStandardOps, inspectModel } from '../../lib/onnx/inspect.ts';
+import { MAX_WEIGHTS_BYTES } from '../../lib/policy/limits.ts';
 import { formatBytes, Slug } from '../../lib/schema/common.ts';
-import { FAMILIES, MAX_WEIGHTS_BYTES } from '../../lib/schema/model-manifest.ts';
+import { FAMILIES } from '../../lib/schema/model-manifest.ts';
 import { UserError } from '../../lib/util/errors.ts';
+import { exists } from '../../lib/util/fs.ts';
 import { sha256Bytes } from '../../lib/util/hash.ts';
+import { defineCommand, defineOptions, type OptionValues, resolveRoot, rootOption } from '../spec.ts';
 
-const HELP = `Usage: podium new-model <id> [--family F] [--weights model.onnx]
-
-Creates models/<id>/model.yaml (every field explained in comments, placeholders marked TODO) and
-a models/<id>/README.md stub. Fill in the TODOs, then run \`npx podium validate models/<id>\`.
-
-Options:
-  --family F        output decoder family: ${FAMILIES.join(', ')} (default ${FAMILIES[0]})
-  --weights FILE    your local ONNX file: fills in weights.sha256 and weights.bytes, and checks it
-                    uses only standard ONNX operators (you still give the https URL it is hosted at)
-  --root DIR        repository root (default: nearest folder above with package.json or .git)
-  -h, --help        show this help`;
+const options = defineOptions({
+  family: {
+    type: 'choice',
+    choices: FAMILIES,
+    arg: 'F',
+    default: FAMILIES[0],
+    help: 'output decoder family',
+  },
+  weights: {
+    type: 'string',
+    arg: 'FILE',
+    help: `your local ONNX file: fills in weights.sha256 and weights.bytes, and checks it
+uses only standard ONNX operators (you still give the https URL it is hosted at)`,
+  },
+  root: rootOption,
+});
+export type NewModelOptions = OptionValues<typeof options>;
 
 /** Marks every value a contributor must replace; `podium pr-check` refuses a manifest still holding one. */
 export const PLACEHOLDER = 'TODO(';
@@ -189,31 +196,14 @@ TODO: anything a reader should know (known limitations, differences from the pap
 `;
 }
 
-export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      family: { type: 'string' },
-      weights: { type: 'string' },
-      root: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
-  });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  if (positionals.length !== 1) throw new UserError(`give exactly one model id\n\n${HELP}`);
+/** Scaffolds models/<id>/ (model.yaml and README.md), never overwriting anything. */
+export async function newModel(values: NewModelOptions, positionals: string[]): Promise<number> {
   const id = positionals[0]!;
   if (!Slug.safeParse(id).success) {
     throw new UserError(
       `"${id}" is not a valid model id: use 2 to 64 characters from a-z, 0-9 and "-", starting with a letter or digit (e.g. yolov8n or rt-detr-r18)`,
     );
   }
-  if (values.family !== undefined && !(FAMILIES as readonly string[]).includes(values.family))
-    throw new UserError(`--family: expected one of ${FAMILIES.join(', ')}, got "${values.family}"`);
 
   let sha256: string | undefined;
   let bytes: number | undefined;
@@ -238,7 +228,7 @@ export async function run(argv: string[]): Promise<number> {
     bytes = data.length;
   }
 
-  const repoRoot = values.root ? resolve(values.root) : await findRepoRoot(process.cwd());
+  const repoRoot = await resolveRoot(values.root);
   const dir = join(repoRoot, 'models', id);
   if (await exists(dir))
     throw new UserError(`models/${id} already exists: pick another id, or edit models/${id}/model.yaml`);
@@ -268,11 +258,12 @@ Next:
   return 0;
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export const command = defineCommand({
+  name: 'new-model',
+  usage: ['<id> [--family F] [--weights model.onnx]'],
+  description: `Creates models/<id>/model.yaml (every field explained in comments, placeholders marked TODO) and
+a models/<id>/README.md stub. Fill in the TODOs, then run \`npx podium validate models/<id>\`.`,
+  options,
+  positionals: { name: 'model id', min: 1, max: 1 },
+  run: newModel,
+});

@@ -1,69 +1,52 @@
-import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { DEFAULT_MAX_IMAGES_PER_SHARD, type Plan, planBenchmarks, toMatrix } from '../../lib/board/plan.ts';
-import { findRepoRoot } from '../../lib/manifest/discover.ts';
-import { UserError } from '../../lib/util/errors.ts';
+import {
+  cacheDirOption,
+  defineCommand,
+  defineOptions,
+  type OptionValues,
+  resolveRoot,
+  rootOption,
+} from '../spec.ts';
 
-const HELP = `Usage: podium plan [--model ID] [--dataset ID] [--force] [--json]
+const options = defineOptions({
+  model: { type: 'string', arg: 'ID', help: 'only this model' },
+  dataset: { type: 'string', arg: 'ID', help: 'only this dataset' },
+  force: { type: 'boolean', help: 're-run every selected pair' },
+  json: {
+    type: 'boolean',
+    help: 'print only the GitHub Actions matrix {"include":[{"model","dataset"[,"shard"]}]}',
+  },
+  shardImages: {
+    type: 'int',
+    help: 'split datasets larger than N images into shards',
+    defaultText: String(DEFAULT_MAX_IMAGES_PER_SHARD),
+  },
+  includeIgnored: {
+    type: 'boolean',
+    help: "also list pairs whose result git ignores (the demo's), e.g. to pick a smoke run",
+  },
+  root: rootOption,
+  cacheDir: cacheDirOption,
+});
+export type PlanOptions = OptionValues<typeof options>;
 
-Lists the model × dataset pairs whose results are missing or out of date: their cache key
-(weights, annotations and image list, runner and evaluator versions, preprocessing and inference
-parameters) differs from the stored result's run.cacheKey. Hidden models are skipped unless named
-with --model; pairs whose classes do not match the dataset's categories, and pairs whose result
-git ignores (local-only results, such as the demo's), are skipped.
-
-Options:
-  --model ID          only this model
-  --dataset ID        only this dataset
-  --force             re-run every selected pair
-  --json              print only the GitHub Actions matrix {"include":[{"model","dataset"[,"shard"]}]}
-  --shard-images N    split datasets larger than N images into shards (default ${DEFAULT_MAX_IMAGES_PER_SHARD})
-  --include-ignored   also list pairs whose result git ignores (the demo's), e.g. to pick a smoke run
-  --root DIR          repository root (default: nearest folder above with package.json or .git)
-  --cache-dir DIR     download cache (default .podium/cache or $PODIUM_CACHE_DIR)
-  -h, --help          show this help`;
-
-export async function run(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      model: { type: 'string' },
-      dataset: { type: 'string' },
-      force: { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-      'shard-images': { type: 'string' },
-      'include-ignored': { type: 'boolean', default: false },
-      root: { type: 'string' },
-      'cache-dir': { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
-  });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  let maxImagesPerShard: number | undefined;
-  if (values['shard-images'] !== undefined) {
-    maxImagesPerShard = Number(values['shard-images']);
-    if (!(Number.isInteger(maxImagesPerShard) && maxImagesPerShard >= 1))
-      throw new UserError(`--shard-images: expected a positive integer, got "${values['shard-images']}"`);
-  }
-  const repoRoot = values.root ? resolve(values.root) : await findRepoRoot(process.cwd());
-  const plan = await planBenchmarks({
+/** Prints which pairs are missing or out of date (a table, or the CI matrix with --json). */
+export async function plan(values: PlanOptions): Promise<number> {
+  const repoRoot = await resolveRoot(values.root);
+  const result = await planBenchmarks({
     repoRoot,
     model: values.model,
     dataset: values.dataset,
     force: values.force,
-    cacheDir: values['cache-dir'],
-    maxImagesPerShard,
-    includeIgnored: values['include-ignored'],
+    cacheDir: values.cacheDir,
+    maxImagesPerShard: values.shardImages,
+    includeIgnored: values.includeIgnored,
   });
   if (values.json) {
-    console.log(JSON.stringify(toMatrix(plan)));
+    console.log(JSON.stringify(toMatrix(result)));
     return 0;
   }
-  console.log(formatPlan(plan));
+  console.log(formatPlan(result));
   return 0;
 }
 
@@ -100,3 +83,15 @@ export function formatPlan(plan: Plan): string {
   );
   return lines.join('\n');
 }
+
+export const command = defineCommand({
+  name: 'plan',
+  usage: ['[--model ID] [--dataset ID] [--force] [--json]'],
+  description: `Lists the model × dataset pairs whose results are missing or out of date: their cache key
+(weights, annotations and image list, runner and evaluator versions, preprocessing and inference
+parameters) differs from the stored result's run.cacheKey. Hidden models are skipped unless named
+with --model; pairs whose classes do not match the dataset's categories, and pairs whose result
+git ignores (local-only results, such as the demo's), are skipped.`,
+  options,
+  run: plan,
+});

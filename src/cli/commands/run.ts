@@ -1,5 +1,4 @@
-import { join, relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { join, relative } from 'node:path';
 import cliProgress from 'cli-progress';
 import { resultPathIn } from '../../lib/board/store.ts';
 import { loadAllManifests } from '../../lib/manifest/discover.ts';
@@ -11,88 +10,72 @@ import type { Device } from '../../lib/runner/session.ts';
 import { readShardPredictions } from '../../lib/shards/shard-file.ts';
 import { parseShard } from '../../lib/shards/shards.ts';
 import { UserError } from '../../lib/util/errors.ts';
+import {
+  cacheDirOption,
+  defineCommand,
+  defineOptions,
+  formatHelp,
+  type OptionValues,
+  resolveRoot,
+  rootOption,
+} from '../spec.ts';
 
-const HELP = `Usage: podium run --model <id> --dataset <id> [options]
-       podium run --all [options]
+const options = defineOptions({
+  model: { type: 'string', arg: 'ID', help: 'model id (models/<id>/model.yaml)' },
+  dataset: { type: 'string', arg: 'ID', help: 'dataset id (datasets/<id>/dataset.yaml)' },
+  all: { type: 'boolean', help: 'every model × dataset whose classes match (--model / --dataset narrow it)' },
+  device: {
+    type: 'choice',
+    choices: ['cpu', 'cuda', 'tensorrt'],
+    default: 'cpu',
+    help: 'execution provider (falls back to cpu with a warning)',
+  },
+  limit: {
+    type: 'int',
+    help: 'only the first N images by id: a smoke run, written to .podium/smoke/ (or --out-dir)',
+  },
+  shard: {
+    type: 'string',
+    arg: 'I/N',
+    help: 'predict shard I of N only and write partial predictions to --out',
+  },
+  fromShards: {
+    type: 'boolean',
+    help: `evaluate the shard files given as arguments (every shard of this pair) as the
+full run, without inference: podium run --model M --dataset D --from-shards P1 P2 …`,
+  },
+  out: { type: 'string', arg: 'FILE', help: 'where to write (one pair)' },
+  outDir: { type: 'string', arg: 'DIR', help: 'write <DIR>/<dataset>/<model>.json instead of results/' },
+  force: { type: 'boolean', help: 're-run even when the stored result is up to date, and re-infer' },
+  batch: { type: 'int', help: 'images per session.run', defaultText: '1' },
+  threads: { type: 'int', help: 'onnxruntime intra-op threads', defaultText: 'one per core' },
+  cacheDir: cacheDirOption,
+  root: rootOption,
+  quiet: { type: 'boolean', help: 'print only failures' },
+});
+export type RunOptions = OptionValues<typeof options>;
 
-Benchmarks models on datasets with ONNX Runtime under the board's fixed settings and writes
-results/<dataset>/<model>.json (metric JSON, with the previous run kept in its history).
-Pairs whose cache key is unchanged are skipped; predictions are cached, so re-evaluation needs no
-re-inference, and a run killed half-way resumes where it stopped.
-
-Options:
-  --model ID         model id (models/<id>/model.yaml)
-  --dataset ID       dataset id (datasets/<id>/dataset.yaml)
-  --all              every model × dataset whose classes match (--model / --dataset narrow it)
-  --device D         cpu (default), cuda or tensorrt (falls back to cpu with a warning)
-  --limit N          only the first N images by id: a smoke run, written to .podium/smoke/ (or --out-dir)
-  --shard I/N        predict shard I of N only and write partial predictions to --out
-  --from-shards      evaluate the shard files given as arguments (every shard of this pair) as the
-                     full run, without inference: podium run --model M --dataset D --from-shards P1 P2 …
-  --out FILE         where to write (one pair)
-  --out-dir DIR      write <DIR>/<dataset>/<model>.json instead of results/
-  --force            re-run even when the stored result is up to date, and re-infer
-  --batch N          images per session.run (default 1)
-  --threads N        onnxruntime intra-op threads (default: one per core)
-  --cache-dir DIR    download and prediction cache (default .podium/cache, or PODIUM_CACHE_DIR)
-  --root DIR         repository root (default: current directory)`;
-
-function positiveInt(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
-    throw new UserError(`--${name}: expected a positive integer, got "${value}"`);
-  return n;
-}
-
-export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      'from-shards': { type: 'boolean', default: false },
-      model: { type: 'string' },
-      dataset: { type: 'string' },
-      all: { type: 'boolean', default: false },
-      device: { type: 'string', default: 'cpu' },
-      limit: { type: 'string' },
-      shard: { type: 'string' },
-      out: { type: 'string' },
-      'out-dir': { type: 'string' },
-      force: { type: 'boolean', default: false },
-      batch: { type: 'string' },
-      threads: { type: 'string' },
-      'cache-dir': { type: 'string' },
-      root: { type: 'string', default: '.' },
-      quiet: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
-  });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  const device = values.device as Device;
-  if (!['cpu', 'cuda', 'tensorrt'].includes(device)) {
-    throw new UserError(`--device: expected cpu, cuda or tensorrt, got "${values.device}"`);
-  }
-  const limit = positiveInt('limit', values.limit) ?? null;
+/** Benchmarks one pair, or every matching pair with --all, writing results/ (or --out / --out-dir). */
+export async function runBenchmarks(values: RunOptions, positionals: string[] = []): Promise<number> {
+  const device: Device = values.device;
+  const limit = values.limit ?? null;
   const shard = values.shard === undefined ? null : parseShard(values.shard);
+  const repoRoot = await resolveRoot(values.root);
   // A smoke run is not comparable with full runs, so it never lands in results/.
   const outDir =
-    values['out-dir'] ?? (limit !== null && !values.out ? join(values.root, '.podium', 'smoke') : undefined);
+    values.outDir ?? (limit !== null && !values.out ? join(repoRoot, '.podium', 'smoke') : undefined);
   if (shard !== null && (!values.out || values.all))
     throw new UserError('--shard needs one --model, one --dataset and --out FILE');
-  const repoRoot = resolve(values.root);
+  if (positionals.length > 0 && !values.fromShards)
+    throw new UserError(`unexpected arguments ${positionals.join(' ')} (shard files go with --from-shards)`);
   const common = {
     device,
     limit,
     shard,
     force: values.force,
-    ...(values['cache-dir'] === undefined ? {} : { cacheDir: values['cache-dir'] }),
-    ...(values.batch === undefined ? {} : { batch: positiveInt('batch', values.batch)! }),
-    ...(values.threads === undefined ? {} : { threads: positiveInt('threads', values.threads)! }),
+    ...(values.cacheDir === undefined ? {} : { cacheDir: values.cacheDir }),
+    ...(values.batch === undefined ? {} : { batch: values.batch }),
+    ...(values.threads === undefined ? {} : { threads: values.threads }),
   };
   const bar = progressBar(!values.quiet && process.stderr.isTTY === true);
   const logger: Logger = {
@@ -102,7 +85,7 @@ export async function run(argv: string[]): Promise<number> {
 
   if (!values.all) {
     if (!values.model || !values.dataset)
-      throw new UserError(`give --model and --dataset, or --all\n\n${HELP}`);
+      throw new UserError(`give --model and --dataset, or --all\n\n${formatHelp(command)}`);
     const model = await findModel(values.model, { repoRoot });
     const dataset = await findDataset(values.dataset, { repoRoot });
     const shards = [];
@@ -110,7 +93,7 @@ export async function run(argv: string[]): Promise<number> {
     bar.start(`${model.manifest.id} × ${dataset.manifest.id}`);
     try {
       const outcome = await runPair({
-        ...(values['from-shards'] ? { shards } : {}),
+        ...(values.fromShards ? { shards } : {}),
         ...common,
         model,
         dataset,
@@ -216,3 +199,15 @@ function progressBar(enabled: boolean) {
     },
   };
 }
+
+export const command = defineCommand({
+  name: 'run',
+  usage: ['--model <id> --dataset <id> [options]', '--all [options]'],
+  description: `Benchmarks models on datasets with ONNX Runtime under the board's fixed settings and writes
+results/<dataset>/<model>.json (metric JSON, with the previous run kept in its history).
+Pairs whose cache key is unchanged are skipped; predictions are cached, so re-evaluation needs no
+re-inference, and a run killed half-way resumes where it stopped.`,
+  options,
+  positionals: { name: 'shard file' },
+  run: runBenchmarks,
+});

@@ -1,39 +1,23 @@
 import { stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { findRepoRoot, loadAllManifests } from '../../lib/manifest/discover.ts';
+import { loadAllManifests } from '../../lib/manifest/discover.ts';
 import { MANIFEST_KINDS } from '../../lib/manifest/policy.ts';
 import { displayPath } from '../../lib/util/paths.ts';
+import { defineCommand, defineOptions, type OptionValues, resolveRoot, rootOption } from '../spec.ts';
 
-const HELP = `Usage: podium validate [paths...] [options]
+const options = defineOptions({
+  root: rootOption,
+  files: {
+    type: 'boolean',
+    default: true,
+    help: 'skip checks that read local files (existence, size, sha256)',
+  },
+});
+export type ValidateOptions = OptionValues<typeof options>;
 
-Checks model and dataset manifests: schema, id = folder name, https URLs pinned by sha256,
-size limits, licences, and that local paths stay inside the repository. With no paths, checks
-every models/*/model.yaml and datasets/*/dataset.yaml. A path may be a manifest or its folder.
-
-Options:
-  --root <dir>   repository root (default: nearest folder above with package.json or .git)
-  --no-files     skip checks that read local files (existence, size, sha256)
-  -h, --help     show this help
-
-Prints one line per manifest; exits 2 if any has an error.`;
-
-export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    allowNegative: true,
-    options: {
-      root: { type: 'string' },
-      files: { type: 'boolean', default: true },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  const repoRoot = values.root ? resolve(values.root) : await findRepoRoot(process.cwd());
+/** Validates the given manifests (or folders holding one), or every manifest when none is given. */
+export async function validate(values: ValidateOptions, positionals: string[]): Promise<number> {
+  const repoRoot = await resolveRoot(values.root);
   const files = positionals.length ? await Promise.all(positionals.map(manifestFileFor)) : undefined;
   const { models, datasets, errors } = await loadAllManifests(files, { repoRoot, checkFiles: values.files });
 
@@ -79,3 +63,15 @@ async function manifestFileFor(arg: string): Promise<string> {
   const kind = basename(resolve(abs, '..')) === MANIFEST_KINDS.dataset.folder ? 'dataset' : 'model';
   return join(abs, MANIFEST_KINDS[kind].file);
 }
+
+export const command = defineCommand({
+  name: 'validate',
+  usage: ['[paths...] [options]'],
+  description: `Checks model and dataset manifests: schema, id = folder name, https URLs pinned by sha256,
+size limits, licences, and that local paths stay inside the repository. With no paths, checks
+every models/*/model.yaml and datasets/*/dataset.yaml. A path may be a manifest or its folder.`,
+  options,
+  positionals: { name: 'path' },
+  footer: 'Prints one line per manifest; exits 2 if any has an error.',
+  run: validate,
+});

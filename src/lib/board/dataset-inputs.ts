@@ -9,10 +9,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import { type CocoGtJson, checkCocoShape } from '../dataset/coco-json.ts';
-import { MAX_ANNOTATIONS_BYTES, prepareDataset } from '../dataset/prepare.ts';
+import { prepareDataset } from '../dataset/prepare.ts';
 import { parseJsonText } from '../eval/load.ts';
 import { resolveSource } from '../fetch/resolve-source.ts';
 import type { LoadedDataset } from '../manifest/load.ts';
+import { MAX_ANNOTATIONS_BYTES } from '../policy/limits.ts';
 import { UserError } from '../util/errors.ts';
 
 export interface DatasetInputs {

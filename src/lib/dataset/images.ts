@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { cacheRoot } from '../fetch/cache.ts';
 import { fetchUrlToCache } from '../fetch/download.ts';
+import type { NetworkOptions } from '../fetch/guarded-request.ts';
 import { resolveSource } from '../fetch/resolve-source.ts';
 import type { LoadedDataset } from '../manifest/load.ts';
 import { UserError } from '../util/errors.ts';
@@ -24,6 +25,8 @@ export interface ImageStore {
 export interface ImageStoreOptions {
   readonly cacheDir?: string | undefined;
   readonly progress?: boolean | undefined;
+  /** Resolver and test-only loopback permission for remote images (fetch/guarded-request.ts). */
+  readonly network?: NetworkOptions | undefined;
 }
 
 /** Opens the images of a dataset: a repository folder, an archive (extracted once), or a baseUrl. */
@@ -42,7 +45,7 @@ export async function openImageStore(
         const problem = fileNameProblem(fileName);
         if (problem) throw new UserError(`image file_name ${problem}`, { file: label });
         const url = base + fileName.split('/').map(encodeURIComponent).join('/');
-        return fetchUrlToCache(url, { cacheDir: options.cacheDir, label });
+        return fetchUrlToCache(url, { cacheDir: options.cacheDir, label, network: options.network });
       },
     };
   }
@@ -65,6 +68,7 @@ export async function openImageStore(
     label: `${label}: images.archive`,
     cacheDir: options.cacheDir,
     progress: options.progress,
+    network: options.network,
   });
   const root = await extractZipOnce(archive.path, archive.sha256, cacheRoot(options.cacheDir), {
     label: `${label}: images.archive`,

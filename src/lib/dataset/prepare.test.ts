@@ -243,7 +243,7 @@ describe('openImageStore (baseUrl)', () => {
         repoRoot: repo,
         sha256: 'f'.repeat(64),
       };
-      const store = await openImageStore(dataset, { cacheDir });
+      const store = await openImageStore(dataset, { cacheDir, network: { allowLoopback: true } });
       expect(store.root).toBeUndefined();
       const first = await store.resolve('sub/a b.png');
       expect(sha(await readFile(first))).toBe(sha(body));

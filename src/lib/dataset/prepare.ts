@@ -2,13 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { parseJsonText, sha256OfJson } from '../eval/load.ts';
 import { resolveSource } from '../fetch/resolve-source.ts';
 import type { LoadedDataset } from '../manifest/load.ts';
+import { MAX_ANNOTATIONS_BYTES } from '../policy/limits.ts';
 import { UserError } from '../util/errors.ts';
 import { type CocoGtJson, categoryAgreementProblems, checkCocoShape } from './coco-json.ts';
 import { type ImageStore, type ImageStoreOptions, openImageStore } from './images.ts';
 import { yoloToCoco } from './yolo.ts';
-
-/** Annotation files larger than this are refused (COCO train2017 instances is ~450 MB). */
-export const MAX_ANNOTATIONS_BYTES = 1024 ** 3;
 
 /** What the runner needs from a dataset manifest. */
 export interface PreparedDataset {
@@ -57,6 +55,7 @@ export async function prepareDataset(
     maxBytes: MAX_ANNOTATIONS_BYTES,
     cacheDir: options.cacheDir,
     progress: options.progress,
+    network: options.network,
   });
   const shown = `${label}: annotations`;
   const value = parseJsonText(await readFile(file.path, 'utf8'), shown);

@@ -8,11 +8,12 @@
  *   datasets/shapes/dataset.yaml, annotations.json, images/000001.jpg ...
  *   models/<id>/model.yaml, README.md, model.onnx     for each id in DEMO_MODELS
  */
-import { access, readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadDatasetManifest, loadModelManifest } from '../manifest/load.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import { UserError } from '../util/errors.ts';
+import { exists } from '../util/fs.ts';
 import { sha256Bytes } from '../util/hash.ts';
 import { type CocoDataset, DEFAULT_IMAGE_COUNT } from './coco.ts';
 import {
@@ -52,15 +53,6 @@ export async function prepareDemo(options: PrepareDemoOptions): Promise<PrepareD
   const models = [];
   for (const model of DEMO_MODELS) models.push(await prepareModel(model, options, log, written));
   return { dataset, models, written };
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function readIfExists(path: string): Promise<Buffer | undefined> {

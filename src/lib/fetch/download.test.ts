@@ -11,6 +11,8 @@ import { cacheRoot } from './cache.ts';
 import { downloadToCache, fetchUrlToCache } from './download.ts';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+/** The test server is on 127.0.0.1, which only this code-level permission lets through. */
+const network = { allowLoopback: true } as const;
 
 /** What the test server does for one path. */
 interface Route {
@@ -108,10 +110,11 @@ describe('downloadToCache', () => {
       sha256: sha(body),
       bytes: body.length,
       cacheDir,
+      network,
     });
     expect(path).toBe(join(cacheDir, 'blobs', sha(body)));
     expect(sha(await readFile(path))).toBe(sha(body));
-    await downloadToCache({ url: `${base}/w.onnx`, sha256: sha(body), cacheDir });
+    await downloadToCache({ url: `${base}/w.onnx`, sha256: sha(body), cacheDir, network });
     expect(log).toHaveLength(1);
     expect(await blobs()).toEqual([sha(body)]);
   });
@@ -125,6 +128,7 @@ describe('downloadToCache', () => {
       cacheDir,
       retries: 2,
       idleTimeoutMs: 300,
+      network,
     });
     expect(sha(await readFile(path))).toBe(sha(body));
     expect(log).toHaveLength(2);
@@ -139,7 +143,7 @@ describe('downloadToCache', () => {
   it('keeps the .partial file when attempts run out, and the next run resumes from it', async () => {
     const body = randomBytes(200_000);
     routes.set('/big', { body, cutAfter: 80_000 });
-    const opts = { url: `${base}/big`, sha256: sha(body), cacheDir, retries: 0, idleTimeoutMs: 300 };
+    const opts = { url: `${base}/big`, sha256: sha(body), cacheDir, retries: 0, idleTimeoutMs: 300, network };
     const err = await rejection(downloadToCache(opts));
     expect(isUserError(err)).toBe(true);
     expect(err.message).toMatch(/failed after 1 attempts .* run again to resume/);
@@ -157,7 +161,13 @@ describe('downloadToCache', () => {
   it('starts over when the server ignores the Range header', async () => {
     const body = randomBytes(150_000);
     routes.set('/f', { body, cutAfter: 50_000, ignoreRange: true });
-    const path = await downloadToCache({ url: `${base}/f`, sha256: sha(body), cacheDir, idleTimeoutMs: 300 });
+    const path = await downloadToCache({
+      url: `${base}/f`,
+      sha256: sha(body),
+      cacheDir,
+      idleTimeoutMs: 300,
+      network,
+    });
     expect(sha(await readFile(path))).toBe(sha(body));
   });
 
@@ -166,7 +176,7 @@ describe('downloadToCache', () => {
     routes.set('/f', { body });
     await mkdir(join(cacheDir, 'blobs'), { recursive: true });
     await writeFile(join(cacheDir, 'blobs', `${sha(body)}.partial`), body);
-    const path = await downloadToCache({ url: `${base}/f`, sha256: sha(body), cacheDir });
+    const path = await downloadToCache({ url: `${base}/f`, sha256: sha(body), cacheDir, network });
     expect(sha(await readFile(path))).toBe(sha(body));
     expect(log[0]!.range).toBe(`bytes=${body.length}-`);
   });
@@ -176,7 +186,13 @@ describe('downloadToCache', () => {
     routes.set('/w', { body });
     const wrong = sha(Buffer.from('something else'));
     const err = await rejection(
-      downloadToCache({ url: `${base}/w`, sha256: wrong, cacheDir, label: 'models/x/model.yaml: weights' }),
+      downloadToCache({
+        url: `${base}/w`,
+        sha256: wrong,
+        cacheDir,
+        label: 'models/x/model.yaml: weights',
+        network,
+      }),
     );
     expect(isUserError(err)).toBe(true);
     expect(err.message).toBe(
@@ -189,7 +205,7 @@ describe('downloadToCache', () => {
     const body = randomBytes(400_000);
     routes.set('/chunked', { body, chunked: true });
     const err = await rejection(
-      downloadToCache({ url: `${base}/chunked`, sha256: sha(body), bytes: 1000, cacheDir }),
+      downloadToCache({ url: `${base}/chunked`, sha256: sha(body), bytes: 1000, cacheDir, network }),
     );
     expect(err.message).toMatch(/sent more than the declared size of 1000 bytes; download aborted/);
     expect(await blobs()).toEqual([]);
@@ -199,7 +215,7 @@ describe('downloadToCache', () => {
     const body = randomBytes(5000);
     routes.set('/w', { body });
     const err = await rejection(
-      downloadToCache({ url: `${base}/w`, sha256: sha(body), maxBytes: 4096, cacheDir }),
+      downloadToCache({ url: `${base}/w`, sha256: sha(body), maxBytes: 4096, cacheDir, network }),
     );
     expect(err.message).toMatch(/is 4\.9 KiB, more than the limit of 4 KiB/);
     expect(await blobs()).toEqual([]);
@@ -207,7 +223,7 @@ describe('downloadToCache', () => {
 
   it('reports an HTTP error without retrying', async () => {
     const err = await rejection(
-      downloadToCache({ url: `${base}/missing`, sha256: 'a'.repeat(64), cacheDir }),
+      downloadToCache({ url: `${base}/missing`, sha256: 'a'.repeat(64), cacheDir, network }),
     );
     expect(err.message).toMatch(/HTTP 404/);
     expect(log).toHaveLength(1);
@@ -216,17 +232,34 @@ describe('downloadToCache', () => {
   it('retries server errors', async () => {
     const body = randomBytes(1000);
     routes.set('/flaky', { body, status: 503 });
-    const pending = downloadToCache({ url: `${base}/flaky`, sha256: sha(body), cacheDir, retries: 3 });
+    const pending = downloadToCache({
+      url: `${base}/flaky`,
+      sha256: sha(body),
+      cacheDir,
+      retries: 3,
+      network,
+    });
     setTimeout(() => routes.set('/flaky', { body }), 100);
     expect(sha(await readFile(await pending))).toBe(sha(body));
     expect(log.length).toBeGreaterThan(1);
   });
 
-  it('refuses plain http except to this machine', async () => {
-    const err = await rejection(
-      downloadToCache({ url: 'http://example.com/w', sha256: 'a'.repeat(64), cacheDir }),
+  it('refuses plain http, and loopback unless a test allows it in code', async () => {
+    const http = await rejection(
+      downloadToCache({
+        url: 'http://example.com/w',
+        sha256: 'a'.repeat(64),
+        cacheDir,
+        network: { ...network, resolve: async () => [{ address: '93.184.215.14', family: 4 }] },
+      }),
     );
-    expect(err.message).toBe('refusing to download http://example.com/w: only https URLs are allowed');
+    expect(http.message).toBe('refusing to download http://example.com/w: only https URLs are allowed');
+    routes.set('/w', { body: Buffer.from('x') });
+    const loopback = await rejection(
+      downloadToCache({ url: `${base}/w`, sha256: sha(Buffer.from('x')), cacheDir }),
+    );
+    expect(loopback.message).toBe(`refusing to download ${base}/w: only https URLs are allowed`);
+    expect(log).toHaveLength(0);
   });
 });
 
@@ -234,8 +267,8 @@ describe('fetchUrlToCache', () => {
   it('caches an unpinned file by URL', async () => {
     const body = randomBytes(2000);
     routes.set('/img/a.jpg', { body });
-    const first = await fetchUrlToCache(`${base}/img/a.jpg`, { cacheDir });
-    const second = await fetchUrlToCache(`${base}/img/a.jpg`, { cacheDir });
+    const first = await fetchUrlToCache(`${base}/img/a.jpg`, { cacheDir, network });
+    const second = await fetchUrlToCache(`${base}/img/a.jpg`, { cacheDir, network });
     expect(first).toBe(second);
     expect(first.startsWith(join(cacheDir, 'urls'))).toBe(true);
     expect(sha(await readFile(first))).toBe(sha(body));

@@ -1,16 +1,19 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { formatBytes } from '../schema/common.ts';
 import { UserError } from '../util/errors.ts';
+import { withFileLock } from '../util/file-lock.ts';
 import { sha256Bytes } from '../util/hash.ts';
 import { blobPath, cacheRoot } from './cache.ts';
+import { guardedGet, type NetworkOptions, TransientError } from './guarded-request.ts';
 import { type Progress, progressFor } from './progress.ts';
 
 export interface DownloadOptions {
-  /** https URL (http only to loopback hosts, for tests). */
+  /** https URL. */
   readonly url: string;
   /** Expected digest: the download is kept only if it matches. */
   readonly sha256: string;
@@ -28,11 +31,8 @@ export interface DownloadOptions {
   readonly progress?: boolean | undefined;
   /** Abort a transfer that receives nothing for this long (ms). Default 60 s. */
   readonly idleTimeoutMs?: number | undefined;
-}
-
-/** A failure worth retrying (network, 5xx): the partial file is kept for the next attempt. */
-class TransientError extends Error {
-  override name = 'TransientError';
+  /** Resolver and test-only loopback permission (guarded-request.ts); never from a manifest. */
+  readonly network?: NetworkOptions | undefined;
 }
 
 const inflight = new Map<string, Promise<string>>();
@@ -42,89 +42,92 @@ const inflight = new Map<string, Promise<string>>();
  * computed while streaming; the blob appears (by rename) only once size and sha256 match, so a
  * file under blobs/ is always complete and verified. An interrupted transfer leaves
  * `<sha256>.partial`, which the next attempt (or the next run) resumes with an HTTP Range request.
- * Anything that cannot succeed by retrying (mismatch, size over the limit, 404) deletes the
- * partial file and throws UserError.
+ * Anything that cannot succeed by retrying (mismatch, size over the limit, 404, an internal
+ * address) deletes the partial file and throws UserError. Processes sharing the cache take turns
+ * through `<sha256>.lock`, so two runs never write one partial file at once.
  */
 export function downloadToCache(options: DownloadOptions): Promise<string> {
   const blob = blobPath(cacheRoot(options.cacheDir), options.sha256);
   // Two callers asking for the same blob in one process share one transfer.
   const pending = inflight.get(blob);
   if (pending) return pending;
-  const job = download(blob, options).finally(() => inflight.delete(blob));
+  const job = withFileLock(`${blob}.lock`, async () => {
+    if (await exists(blob)) return blob;
+    const limit = Math.min(
+      options.bytes ?? Number.POSITIVE_INFINITY,
+      options.maxBytes ?? Number.POSITIVE_INFINITY,
+    );
+    await fetchWithRetries(options.url, blob, {
+      expected: { sha256: options.sha256, bytes: options.bytes },
+      limit,
+      label: options.label ?? options.url,
+      progress: progressFor(shortName(options.url), options.progress),
+      idleTimeoutMs: options.idleTimeoutMs ?? 60_000,
+      network: options.network,
+      retries: options.retries ?? 3,
+    });
+    return blob;
+  }).finally(() => inflight.delete(blob));
   inflight.set(blob, job);
   return job;
-}
-
-async function download(blob: string, options: DownloadOptions): Promise<string> {
-  if (await exists(blob)) return blob;
-  checkUrl(options.url, options.label);
-  const retries = options.retries ?? 3;
-  await mkdir(dirname(blob), { recursive: true });
-  const partial = `${blob}.partial`;
-  const expected = { sha256: options.sha256, bytes: options.bytes };
-  const limit = Math.min(
-    options.bytes ?? Number.POSITIVE_INFINITY,
-    options.maxBytes ?? Number.POSITIVE_INFINITY,
-  );
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await transfer(options.url, partial, {
-        expected,
-        limit,
-        label: options.label ?? options.url,
-        progress: progressFor(shortName(options), options.progress),
-        idleTimeoutMs: options.idleTimeoutMs ?? 60_000,
-      });
-      await rename(partial, blob);
-      return blob;
-    } catch (err) {
-      if (!(err instanceof TransientError)) {
-        await rm(partial, { force: true });
-        throw err;
-      }
-      if (attempt >= retries) {
-        throw new UserError(
-          `download of ${options.url} failed after ${attempt + 1} attempts (${err.message}); run again to resume`,
-          { file: options.label, cause: err },
-        );
-      }
-      await sleep(Math.min(250 * 2 ** attempt, 5000));
-    }
-  }
 }
 
 /** Fetches a URL that has no pinned digest (dataset images under a baseUrl), cached by URL. */
 export async function fetchUrlToCache(
   url: string,
-  options: { cacheDir?: string; maxBytes?: number; label?: string; retries?: number } = {},
+  options: {
+    cacheDir?: string | undefined;
+    maxBytes?: number;
+    label?: string | undefined;
+    retries?: number;
+    network?: NetworkOptions | undefined;
+  } = {},
 ): Promise<string> {
   const target = join(cacheRoot(options.cacheDir), 'urls', sha256Bytes(url));
   if (await exists(target)) return target;
-  checkUrl(url, options.label);
+  return withFileLock(`${target}.lock`, async () => {
+    if (await exists(target)) return target;
+    await fetchWithRetries(url, target, {
+      expected: undefined,
+      limit: options.maxBytes ?? 256 * 1024 ** 2,
+      label: options.label ?? url,
+      progress: progressFor(url, false),
+      idleTimeoutMs: 60_000,
+      network: options.network,
+      retries: options.retries ?? 3,
+    });
+    return target;
+  });
+}
+
+/**
+ * The one retry loop. A transient failure keeps `<target>.partial` only when the file has a
+ * pinned sha256: the next attempt (or run) resumes it with a Range request, and the digest,
+ * checked over the whole file at the end, catches a server whose file changed in between. An
+ * unpinned file has nothing to catch a spliced result, so its partial is deleted and it starts
+ * over. Anything not worth retrying deletes the partial and throws.
+ */
+async function fetchWithRetries(url: string, target: string, spec: TransferSpec & { retries: number }) {
   await mkdir(dirname(target), { recursive: true });
   const partial = `${target}.partial`;
-  const retries = options.retries ?? 3;
+  const resumable = spec.expected !== undefined;
   for (let attempt = 0; ; attempt++) {
     try {
-      await transfer(url, partial, {
-        expected: undefined,
-        limit: options.maxBytes ?? 256 * 1024 ** 2,
-        label: options.label ?? url,
-        progress: progressFor(url, false),
-        idleTimeoutMs: 60_000,
-      });
+      if (!resumable) await rm(partial, { force: true });
+      await transfer(url, partial, spec);
       await rename(partial, target);
-      return target;
+      return;
     } catch (err) {
-      if (!(err instanceof TransientError) || attempt >= retries) {
+      if (!(err instanceof TransientError)) {
         await rm(partial, { force: true });
-        if (err instanceof TransientError) {
-          throw new UserError(`download of ${url} failed (${err.message})`, {
-            file: options.label,
-            cause: err,
-          });
-        }
         throw err;
+      }
+      if (attempt >= spec.retries) {
+        if (!resumable) await rm(partial, { force: true });
+        throw new UserError(
+          `download of ${url} failed after ${attempt + 1} attempts (${err.message})${resumable ? '; run again to resume' : ''}`,
+          { file: spec.label, cause: err },
+        );
       }
       await sleep(Math.min(250 * 2 ** attempt, 5000));
     }
@@ -137,6 +140,7 @@ interface TransferSpec {
   readonly label: string;
   readonly progress: Progress;
   readonly idleTimeoutMs: number;
+  readonly network: NetworkOptions | undefined;
 }
 
 /** One attempt: resume from the partial file if any, stream, hash, and verify when complete. */
@@ -159,38 +163,39 @@ async function transfer(url: string, partial: string, spec: TransferSpec): Promi
     );
   };
   armIdle();
-  let response: Response;
+  let response: IncomingMessage;
   try {
-    response = await fetch(url, {
+    ({ response } = await guardedGet(url, {
       headers: offset > 0 ? { range: `bytes=${offset}-` } : {},
-      redirect: 'follow',
       signal: controller.signal,
-    });
+      network: spec.network,
+      // Without a manifest to name, the refusal names the URL itself once.
+      label: label === url ? undefined : label,
+    }));
   } catch (err) {
     clearTimeout(idle);
-    throw new TransientError(`cannot reach the server: ${describeError(err)}`, { cause: err });
+    throw err;
   }
 
   try {
-    if (response.status === 416 && offset > 0) {
+    const status = response.statusCode ?? 0;
+    if (status === 416 && offset > 0) {
       // The partial file already holds every byte (or more than the server has): verify it as is.
-      await response.body?.cancel();
+      response.resume();
       await verify(partial, await hashFile(partial), offset, spec);
       return;
     }
-    const resumed = response.status === 206 && contentRangeStart(response) === offset;
-    if (!resumed && response.status !== 200) {
-      await response.body?.cancel();
-      const message = `HTTP ${response.status} ${response.statusText} from ${url}`;
-      if (response.status >= 500 || response.status === 429 || response.status === 408) {
-        throw new TransientError(message);
-      }
+    const resumed = status === 206 && contentRangeStart(response) === offset;
+    if (!resumed && status !== 200) {
+      response.resume();
+      const message = `HTTP ${status} ${response.statusMessage ?? ''} from ${url}`.replace('  ', ' ');
+      if (status >= 500 || status === 429 || status === 408) throw new TransientError(message);
       throw fail(message);
     }
     if (!resumed) offset = 0; // the server ignored the Range header: start over
-    const length = Number(response.headers.get('content-length') ?? Number.NaN);
+    const length = Number(response.headers['content-length'] ?? Number.NaN);
     if (Number.isFinite(length) && offset + length > limit) {
-      await response.body?.cancel();
+      response.destroy();
       throw fail(`${url} is ${formatBytes(offset + length)}, more than the ${describeLimit(spec)}`);
     }
 
@@ -202,23 +207,22 @@ async function transfer(url: string, partial: string, spec: TransferSpec): Promi
       done,
     );
     try {
-      if (!response.body) throw new TransientError('empty response body');
-      const reader = response.body.getReader();
-      for (;;) {
-        const { done: finished, value: chunk } = await reader.read();
-        if (finished) break;
+      for await (const chunk of response as AsyncIterable<Buffer>) {
         armIdle();
         done += chunk.byteLength;
         if (done > limit) {
-          controller.abort();
+          response.destroy();
           throw fail(`${url} sent more than the ${describeLimit(spec)}; download aborted`);
         }
         hash.update(chunk);
         await file.write(chunk);
         spec.progress.update(done);
       }
+      // A connection closed before Content-Length bytes arrived is a cut, not the end.
+      if (Number.isFinite(length) && done !== offset + length)
+        throw new TransientError(`connection closed after ${done} of ${offset + length} bytes`);
     } catch (err) {
-      if (err instanceof UserError) throw err;
+      if (err instanceof UserError || err instanceof TransientError) throw err;
       const reason = controller.signal.reason instanceof TransientError ? controller.signal.reason : err;
       throw new TransientError(`transfer interrupted: ${describeError(reason)}`, { cause: err });
     } finally {
@@ -251,21 +255,8 @@ async function verify(partial: string, hash: Hash, size: number, spec: TransferS
   }
 }
 
-/** https everywhere; plain http only to this machine, which is how the tests serve files. */
-function checkUrl(url: string, label: string | undefined): void {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new UserError(`not a valid URL: ${url}`, { file: label });
-  }
-  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(parsed.hostname);
-  if (parsed.protocol === 'https:' || (parsed.protocol === 'http:' && loopback)) return;
-  throw new UserError(`refusing to download ${url}: only https URLs are allowed`, { file: label });
-}
-
-function contentRangeStart(response: Response): number | undefined {
-  const match = /^bytes (\d+)-/.exec(response.headers.get('content-range') ?? '');
+function contentRangeStart(response: IncomingMessage): number | undefined {
+  const match = /^bytes (\d+)-/.exec(response.headers['content-range'] ?? '');
   return match ? Number(match[1]) : undefined;
 }
 
@@ -298,7 +289,7 @@ function describeError(err: unknown): string {
   return String(err);
 }
 
-function shortName(options: DownloadOptions): string {
-  const last = new URL(options.url).pathname.split('/').pop();
-  return last || options.url;
+function shortName(url: string): string {
+  const last = URL.canParse(url) ? new URL(url).pathname.split('/').pop() : undefined;
+  return last || url;
 }

@@ -4,6 +4,7 @@ import { UserError } from '../util/errors.ts';
 import { sha256File } from '../util/hash.ts';
 import { displayPath, resolveRealInside } from '../util/paths.ts';
 import { downloadToCache } from './download.ts';
+import type { NetworkOptions } from './guarded-request.ts';
 
 /** A source made available on disk. */
 export interface ResolvedFile {
@@ -24,6 +25,7 @@ export interface ResolveContext {
   readonly maxBytes?: number | undefined;
   readonly cacheDir?: string | undefined;
   readonly progress?: boolean | undefined;
+  readonly network?: NetworkOptions | undefined;
 }
 
 /**
@@ -41,6 +43,7 @@ export async function resolveSource(source: Source, ctx: ResolveContext): Promis
       cacheDir: ctx.cacheDir,
       label: ctx.label,
       progress: ctx.progress,
+      network: ctx.network,
     });
     return { path, sha256: source.sha256, bytes: (await stat(path)).size };
   }

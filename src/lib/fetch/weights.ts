@@ -1,5 +1,5 @@
 import type { LoadedModel } from '../manifest/load.ts';
-import { MAX_WEIGHTS_BYTES } from '../schema/model-manifest.ts';
+import { MAX_WEIGHTS_BYTES } from '../policy/limits.ts';
 import { type ResolvedFile, resolveSource } from './resolve-source.ts';
 
 /** The model's ONNX file on disk (downloaded and verified if remote), with its sha256. */

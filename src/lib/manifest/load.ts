@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { MAX_MANIFEST_BYTES, MAX_WEIGHTS_BYTES } from '../policy/limits.ts';
 import { Slug } from '../schema/common.ts';
 import { DatasetManifest } from '../schema/dataset-manifest.ts';
 import { type FieldProblem, parseFriendly, toUserError } from '../schema/format-error.ts';
-import { MAX_WEIGHTS_BYTES, ModelManifest } from '../schema/model-manifest.ts';
+import { ModelManifest } from '../schema/model-manifest.ts';
 import { UserError } from '../util/errors.ts';
 import { sha256Bytes } from '../util/hash.ts';
 import { displayPath, isInside } from '../util/paths.ts';
@@ -18,7 +19,7 @@ import {
   modelLocalReferences,
   yoloProblems,
 } from './policy.ts';
-import { MAX_MANIFEST_BYTES, parseSafeYaml } from './read-yaml.ts';
+import { parseSafeYaml } from './read-yaml.ts';
 
 /** A validated manifest with where it came from. */
 export interface LoadedManifest<K extends ManifestKind, T> {

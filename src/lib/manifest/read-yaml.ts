@@ -1,8 +1,6 @@
 import { isAlias, isNode, LineCounter, parseDocument, visit, YAMLError } from 'yaml';
+import { MAX_MANIFEST_BYTES } from '../policy/limits.ts';
 import { toUserError } from '../schema/format-error.ts';
-
-/** Manifests are a few kilobytes; anything far larger is a mistake or an attack. */
-export const MAX_MANIFEST_BYTES = 256 * 1024;
 
 /**
  * Parses untrusted YAML into plain data. Only YAML 1.2's core schema is understood (strings,

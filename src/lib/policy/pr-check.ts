@@ -13,21 +13,18 @@
  * The report renders as a Markdown table for $GITHUB_STEP_SUMMARY. Everything in it that comes
  * from the pull request (file names, ids, messages quoting manifest values) is escaped.
  */
-import { access, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { MAX_NOTES_BYTES } from '../../site/notes.ts';
 import { blobPath, cacheRoot } from '../fetch/cache.ts';
 import { resolveWeights } from '../fetch/weights.ts';
 import { type LoadedModel, loadModelManifest } from '../manifest/load.ts';
 import { assertStandardOps, inspectModel } from '../onnx/inspect.ts';
 import { formatBytes, Slug } from '../schema/common.ts';
-import { MAX_WEIGHTS_BYTES } from '../schema/model-manifest.ts';
 import { isUserError, UserError } from '../util/errors.ts';
+import { exists } from '../util/fs.ts';
 import { resolveRealInside } from '../util/paths.ts';
-
-/** Weights committed into the repository (rather than linked) must stay under this. */
-export const MAX_LOCAL_WEIGHTS_BYTES = 25 * 1024 ** 2;
+import { MAX_LOCAL_WEIGHTS_BYTES, MAX_NOTES_BYTES, MAX_WEIGHTS_BYTES } from './limits.ts';
 
 /** Left in a manifest by `podium new-model` until the contributor fills the value in. */
 export const PLACEHOLDER_MARK = 'TODO(';
@@ -152,15 +149,6 @@ export async function checkPullRequest(options: PrCheckOptions): Promise<PrCheck
 function list(files: readonly ChangedFile[]): string {
   const shown = files.slice(0, 5).map((f) => f.path);
   return files.length > 5 ? `${shown.join(', ')} and ${files.length - 5} more` : shown.join(', ');
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function checkModel(

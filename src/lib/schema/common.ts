@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { internalHostReason } from './internal-host.ts';
 
 /**
  * Building blocks shared by the model and dataset manifests. Manifests come from untrusted
@@ -24,8 +25,11 @@ export type Sha256 = z.output<typeof Sha256>;
 
 /**
  * An https URL. Plain http is refused because the bytes could be swapped in transit (weights are
- * pinned by sha256 anyway, but links shown on the site must not downgrade readers either), and
- * credentials in the URL are refused because they would be published.
+ * pinned by sha256 anyway, but links shown on the site must not downgrade readers either),
+ * credentials in the URL are refused because they would be published, and hosts on internal
+ * networks (loopback, private, link-local / cloud metadata, *.internal, …: internal-host.ts) are
+ * refused because CI would fetch them from inside its own network. src/lib/fetch checks again
+ * after DNS resolution and on every redirect.
  */
 export const HttpsUrl = z
   .string()
@@ -53,6 +57,15 @@ export const HttpsUrl = z
       });
     } else if (url.username || url.password) {
       ctx.issues.push({ code: 'custom', input: value, message: 'URLs must not contain credentials' });
+    } else {
+      const internal = internalHostReason(url.hostname);
+      if (internal) {
+        ctx.issues.push({
+          code: 'custom',
+          input: value,
+          message: `refusing a URL on an internal host (${url.hostname}: ${internal}): files must come from a public https server`,
+        });
+      }
     }
   })
   .meta({ format: 'uri', pattern: '^https://' })

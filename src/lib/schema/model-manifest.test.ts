@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_WEIGHTS_BYTES } from '../policy/limits.ts';
 import { FAMILIES as REGISTRY_FAMILIES } from './families.ts';
-import { FAMILIES, MAX_WEIGHTS_BYTES, ModelManifest } from './model-manifest.ts';
+import { FAMILIES, ModelManifest } from './model-manifest.ts';
 
 const SHA = 'ab'.repeat(32);
 const minimal = {

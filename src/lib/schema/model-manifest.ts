@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_WEIGHTS_BYTES } from '../policy/limits.ts';
 import { Citation, HttpsUrl, License, Slug, sourceWithLimit, text } from './common.ts';
 import { FAMILIES, type Family } from './families.ts';
 
@@ -7,9 +8,6 @@ import { FAMILIES, type Family } from './families.ts';
  * the schema accepts a family exactly when a decoder for it exists.
  */
 export { FAMILIES, type Family };
-
-/** Largest weights file the board accepts; larger downloads are aborted. */
-export const MAX_WEIGHTS_BYTES = 2 * 1024 ** 3;
 
 const Rgb = z
   .tuple([z.number(), z.number(), z.number()], { error: 'expected 3 numbers, one per channel' })

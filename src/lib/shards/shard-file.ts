@@ -20,14 +20,12 @@ import { readFile } from 'node:fs/promises';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { z } from 'zod';
 import { parseJsonText } from '../eval/load.ts';
+import { MAX_PREDICTIONS_BYTES } from '../policy/limits.ts';
 import { formatBytes, Sha256, Slug } from '../schema/common.ts';
 import { parseOrThrow } from '../schema/format-error.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import { UserError } from '../util/errors.ts';
 import { formatShard, parseShard, type Shard } from './shards.ts';
-
-/** Largest decompressed prediction file accepted (val2017 at 100 detections per image is ~60 MB). */
-export const MAX_PREDICTIONS_BYTES = 512 * 1024 ** 2;
 
 export const SHARD_PREDICTIONS_VERSION = 1;
 
