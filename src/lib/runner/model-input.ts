@@ -37,7 +37,11 @@ export interface ResolvedInput {
 
 const known = (d: number | string | undefined): d is number => typeof d === 'number' && d > 0;
 
-const ORT_DTYPE: Record<ExtraInputSpec['dtype'], string> = { int64: 'int64', int32: 'int32', float32: 'float32' };
+const ORT_DTYPE: Record<ExtraInputSpec['dtype'], string> = {
+  int64: 'int64',
+  int32: 'int32',
+  float32: 'float32',
+};
 
 /** [N, C, H, W] / [N, H, W, C] / [C, H, W] → the dims by role. */
 function roles(dims: readonly (number | string)[], layout: ImageLayout) {
@@ -65,7 +69,9 @@ export function resolveInput(
 
   for (const e of declared) {
     if (!inputs.some((i) => i.name === e.name)) {
-      throw fail(`manifest input.extra names '${e.name}', but the model has no such input (it has ${listed})`);
+      throw fail(
+        `manifest input.extra names '${e.name}', but the model has no such input (it has ${listed})`,
+      );
     }
   }
   const extraNames = new Set(declared.map((e) => e.name));
@@ -73,13 +79,18 @@ export function resolveInput(
   let image: InputSpec | undefined;
   if (preprocess.name !== undefined) {
     image = candidates.find((i) => i.name === preprocess.name);
-    if (!image) throw fail(`manifest input.name is '${preprocess.name}', but the model's inputs are ${listed}`);
-  } else if (candidates.length === 1) {
-    image = candidates[0];
+    if (!image)
+      throw fail(`manifest input.name is '${preprocess.name}', but the model's inputs are ${listed}`);
+  } else {
+    // The image is the one input shaped like an image (rank 3 or 4); the rest need explaining.
+    const imageLike = candidates.filter((i) => i.dims.length >= 3);
+    image = candidates.length === 1 ? candidates[0] : imageLike.length === 1 ? imageLike[0] : undefined;
   }
   const unexplained = candidates.filter((i) => i !== image);
   if (!image || unexplained.length > 0) {
-    const names = (image ? unexplained : candidates).map((i) => `'${i.name}' [${i.dims.join(',')}] ${i.dtype}`);
+    const names = (image ? unexplained : candidates).map(
+      (i) => `'${i.name}' [${i.dims.join(',')}] ${i.dtype}`,
+    );
     throw fail(
       `model has ${inputs.length} inputs (${listed}); the manifest does not explain ${names.join(', ')}: ` +
         (image
@@ -131,7 +142,9 @@ export function resolveInput(
     batchSize = modelBatch;
   }
   if (!preprocess.size && batchSize > 1) {
-    throw fail(`batch ${batchSize} needs equal input sizes, but the manifest's input size varies per image; use batch 1`);
+    throw fail(
+      `batch ${batchSize} needs equal input sizes, but the manifest's input size varies per image; use batch 1`,
+    );
   }
 
   const extras: ResolvedExtra[] = [];
@@ -171,7 +184,9 @@ function imageDtype(
     return 'uint8';
   }
   if (t !== 'float32' && t !== 'float16') {
-    throw fail(`model input '${image.name}' is ${t}; only float32, float16 and uint8 image inputs are supported`);
+    throw fail(
+      `model input '${image.name}' is ${t}; only float32, float16 and uint8 image inputs are supported`,
+    );
   }
   if (preprocess.dtype && preprocess.dtype !== t) {
     logger?.warn(`manifest says input dtype ${preprocess.dtype}, but the model takes ${t}; feeding ${t}`);

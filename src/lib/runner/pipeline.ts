@@ -211,7 +211,10 @@ export async function runPipeline(
           : new Float32Array(size);
     const sizes = Array.from({ length: warmBatch }, () => ({ width: ww, height: wh }));
     await session.run(
-      { [input.name]: { data: zeros, dims: imageDims(input.layout, warmBatch, wh, ww) }, ...extraFeeds(input, sizes, sizes) },
+      {
+        [input.name]: { data: zeros, dims: imageDims(input.layout, warmBatch, wh, ww) },
+        ...extraFeeds(input, sizes, sizes),
+      },
       decoder.outputNames,
       { transfer: true },
     );
@@ -263,9 +266,13 @@ export async function runPipeline(
       W = ok[0]!.transform.inputWidth;
     }
     const n = input.fixedBatch ? B : ok.length;
-    const typed = input.dtype === 'float16' && data instanceof Float32Array ? float32ToFloat16Bits(data) : data;
+    const typed =
+      input.dtype === 'float16' && data instanceof Float32Array ? float32ToFloat16Bits(data) : data;
     // Extra inputs of padding slots repeat the last image's sizes (their outputs are ignored).
-    const originals = ok.map((p) => ({ width: p.transform.originalWidth, height: p.transform.originalHeight }));
+    const originals = ok.map((p) => ({
+      width: p.transform.originalWidth,
+      height: p.transform.originalHeight,
+    }));
     while (originals.length < n) originals.push(originals[originals.length - 1]!);
     const inputSizes = originals.map(() => ({ width: W, height: H }));
     return {
@@ -379,7 +386,9 @@ export async function runPipeline(
         slots,
         ...(width === undefined ? {} : { width }),
         ...(height === undefined ? {} : { height }),
-        result: feeds ? session.run(feeds, decoder.outputNames, { transfer: true }) : Promise.resolve(undefined),
+        result: feeds
+          ? session.run(feeds, decoder.outputNames, { transfer: true })
+          : Promise.resolve(undefined),
       };
       current.result.catch(() => {}); // surfaced by finish(); avoids an unhandled rejection meanwhile
       const prior = previous;
