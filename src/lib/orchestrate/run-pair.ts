@@ -20,7 +20,7 @@ import { resolveWeights } from '../fetch/weights.ts';
 import type { LoadedDataset, LoadedModel } from '../manifest/load.ts';
 import { assertStandardOps, inspectModel } from '../onnx/inspect.ts';
 import { buildClassMap } from '../runner/class-map.ts';
-import { getDecoder } from '../runner/decoders/index.ts';
+import { bindOptionsFor, getDecoder } from '../runner/decoders/index.ts';
 import type { Logger } from '../runner/logger.ts';
 import { type ImageResult, runPipeline } from '../runner/pipeline.ts';
 import type { CocoDetection } from '../runner/postprocess.ts';
@@ -359,11 +359,7 @@ async function infer(options: RunPairOptions, inputs: InferInputs): Promise<Cach
     intraOpNumThreads: threads,
   });
   try {
-    const decoder = getDecoder(m.family, model.path).bind(session.outputs, {
-      numClasses: m.classes === 'coco80' ? 80 : m.classes.length,
-      file: model.path,
-      ...(m.decoder?.activation === undefined ? {} : { activation: m.decoder.activation }),
-    });
+    const decoder = getDecoder(m.family, model.path).bind(session.outputs, bindOptionsFor(m, model.path));
     const classMap = buildClassMap(m.classes, inputs.gtJson.categories, { file: model.path });
     const todo = [];
     for (const im of inputs.images) {

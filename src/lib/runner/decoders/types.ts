@@ -8,6 +8,8 @@
  * in postprocess.ts, the same for every family.
  */
 import { UserError } from '../../util/errors.ts';
+import type { LabelIndex } from './label-index.ts';
+import type { PostprocessedOptions } from './postprocessed.ts';
 
 /** A model output as the session declares it before running: symbolic or unknown dims allowed. */
 export interface OutputSpec {
@@ -54,6 +56,10 @@ export interface BindOptions {
   /** Number of classes the manifest declares; checked against the output shapes when known. */
   numClasses?: number;
   activation?: LogitActivation;
+  /** What a label or logit index means (manifest decoder.labelIndex; see label-index.ts). */
+  labelIndex?: LabelIndex;
+  /** The post-processed family's declared conventions (manifest decoder block). */
+  postprocessed?: PostprocessedOptions;
   /** Model file, named in shape-mismatch errors. */
   file?: string;
 }
