@@ -15,7 +15,7 @@ import { outcomes } from '../src/lib/eval/analysis/outcomes.ts';
 import { prCurves } from '../src/lib/eval/analysis/pr-curves.ts';
 import { classifyErrors, errorBreakdown } from '../src/lib/eval/analysis/tide.ts';
 import { evaluateCoco } from '../src/lib/eval/evaluate.ts';
-import { loadDetections, loadGt } from '../src/lib/eval/load.ts';
+import { loadDetections, loadGt } from '../src/lib/eval/read-files.ts';
 
 const dir = process.argv[2] ?? join(import.meta.dirname, '../.podium/bench/coco-scale');
 const repeats = Number(process.argv[3] ?? 5);

@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { COCO_STAT_NAMES, MetricsSchema } from '../../src/lib/schema/metrics.ts';
+import { writeParityCase } from '../support/parity-cases.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
-const CASE = join(ROOT, '../shared/fixtures/coco-parity/mixed');
 const dir = mkdtempSync(join(tmpdir(), 'podium-eval-cli-'));
+const CASE = writeParityCase('mixed', join(dir, 'mixed'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function podium(...args: string[]) {

@@ -1,13 +1,12 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { evaluateCoco } from '../../src/lib/eval/evaluate.ts';
 import { detectionsFromJson, gtFromJson } from '../../src/lib/eval/load.ts';
 import { COCO_PARAMS } from '../../src/lib/eval/params.ts';
 import { COCO_STAT_NAMES } from '../../src/lib/schema/metrics.ts';
+import { nonEmpty } from '../support/each-case.ts';
+import { type ParityFile, parityCaseList, readParityJson } from '../support/parity-cases.ts';
 
-/** pycocotools' own outputs, read in place so that new cases flow in without copying. */
-const FIXTURES = join(import.meta.dirname, '../../../shared/fixtures/coco-parity');
+/** pycocotools' own outputs: the repository's cases and any in $PODIUM_PARITY_DIR (parity-cases.ts). */
 const TOL = 1e-9;
 
 interface Expected {
@@ -17,15 +16,13 @@ interface Expected {
   params: { iouThrs: number[]; recThrs: number; maxDets: number[]; areaRng: number[][] };
 }
 
-const cases = existsSync(FIXTURES)
-  ? readdirSync(FIXTURES, { withFileTypes: true })
-      .filter((d) => d.isDirectory())
-      .map((d) => d.name)
-      .sort()
-  : [];
+const cases = nonEmpty(
+  parityCaseList().map((c) => c.name),
+  'parity cases',
+);
 
 function load(name: string) {
-  const read = (f: string) => JSON.parse(readFileSync(join(FIXTURES, name, f), 'utf8'));
+  const read = (f: ParityFile) => readParityJson(name, f);
   const gt = gtFromJson(read('gt.json'), `${name}/gt.json`, 'x');
   const dt = detectionsFromJson(read('dt.json'), `${name}/dt.json`, 'x', gt);
   return { gt, dt, expected: read('expected.json') as Expected };

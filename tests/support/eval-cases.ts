@@ -1,18 +1,16 @@
-/** Builders for the analysis tests: small hand-made cases and the shared parity fixtures. */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+/** Builders for the analysis tests: small hand-made cases and the parity fixtures. */
 import type { CocoEvaluation } from '../../src/lib/eval/evaluate.ts';
 import { evaluateCoco } from '../../src/lib/eval/evaluate.ts';
 import { detectionsFromJson, gtFromJson } from '../../src/lib/eval/load.ts';
+import { nonEmpty } from './each-case.ts';
+import { parityCaseList, readParityJson } from './parity-cases.ts';
 
-export const PARITY_FIXTURES = join(import.meta.dirname, '../../../shared/fixtures/coco-parity');
-
-export function parityCases(): string[] {
-  if (!existsSync(PARITY_FIXTURES)) return [];
-  return readdirSync(PARITY_FIXTURES, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
-    .map((d) => d.name)
-    .sort();
+/** The names of every parity case (see parity-cases.ts); a suite looping over them can never be empty. */
+export function parityCases(): readonly string[] {
+  return nonEmpty(
+    parityCaseList().map((c) => c.name),
+    'parity cases',
+  );
 }
 
 export interface CocoJson {
@@ -36,8 +34,10 @@ export interface DetJson {
 }
 
 export function readParity(name: string): { gt: CocoJson; dt: DetJson[] } {
-  const read = (f: string) => JSON.parse(readFileSync(join(PARITY_FIXTURES, name, f), 'utf8'));
-  return { gt: read('gt.json') as CocoJson, dt: read('dt.json') as DetJson[] };
+  return {
+    gt: readParityJson(name, 'gt.json') as CocoJson,
+    dt: readParityJson(name, 'dt.json') as DetJson[],
+  };
 }
 
 export function evaluateJson(gt: CocoJson, dt: DetJson[]): CocoEvaluation {

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { buildMetrics } from '../../lib/eval/build-metrics.ts';
 import { evaluateCoco } from '../../lib/eval/evaluate.ts';
-import { loadDetections, loadGt } from '../../lib/eval/load.ts';
+import { loadInputs } from '../../lib/eval/read-files.ts';
 import { formatSummary } from '../../lib/eval/summarize.ts';
 import type { Metrics } from '../../lib/schema/metrics.ts';
 import { writeJsonAtomic } from '../../lib/util/atomic-write.ts';
@@ -40,14 +40,11 @@ export async function evaluate(values: EvalOptions): Promise<number> {
   const resamples = values.resamples;
   const big =
     [values.gt, values.dt].reduce((s, f) => s + (statSync(f, { throwIfNoEntry: false })?.size ?? 0), 0) > 8e6;
-  const stages = createStages(6, process.stderr, !values.quiet && big && process.stderr.isTTY === true);
+  const stages = createStages(4, process.stderr, !values.quiet && big && process.stderr.isTTY === true);
 
-  // loadGt / loadDetections keep only the columns: the parsed JSON (500k objects at COCO scale)
-  // becomes garbage at once instead of staying live, and slowing every later collection.
-  stages.next('reading ground truth');
-  const gt = await loadGt(values.gt);
-  stages.next('reading detections');
-  const dt = await loadDetections(values.dt, gt);
+  // Bytes straight to columns (no object per detection); both files read and hashed concurrently.
+  stages.next('reading gt + detections');
+  const { gt, dt } = await loadInputs(values.gt, values.dt);
   stages.next('matching and accumulating');
   const evaluation = evaluateCoco(gt, dt);
   stages.next('extended analysis');

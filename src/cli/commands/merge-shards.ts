@@ -1,5 +1,6 @@
 import { readDatasetInputs } from '../../lib/board/dataset-inputs.ts';
-import { gtFromJson, loadGt } from '../../lib/eval/load.ts';
+import { gtFromJson } from '../../lib/eval/load.ts';
+import { loadGt } from '../../lib/eval/read-files.ts';
 import { findDataset } from '../../lib/manifest/load.ts';
 import { mergeShards, type ShardPart } from '../../lib/shards/merge-shards.ts';
 import { readShardPredictions, writeJsonMaybeGzip } from '../../lib/shards/shard-file.ts';

@@ -92,6 +92,18 @@ weights:
   sha256: ${sha256}
   bytes: ${bytes}
 
+# No ONNX file published, only a PyTorch checkpoint? Leave weights out and give the recipe the
+# board's export workflow runs (pinned environment, command as a list of arguments, never a shell);
+# the model is listed as "awaiting export" until the workflow pins the file. See CONTRIBUTING.md.
+# export:
+#   checkpoint: { url: https://github.com/.../model.pt, file: model.pt }
+#   exporter: { package: ultralytics, version: 8.4.190 }   # or { repository: https://..., commit: <40 hex> }
+#   python: "3.11"
+#   requirements: [torch==2.5.1, onnx==1.17.0]
+#   command: [yolo, export, model=model.pt, format=onnx, opset=17]
+#   opset: 17
+#   output: model.onnx
+
 # Preprocessing: how an image becomes the input tensor. The values below are Podium's defaults
 # (those of Ultralytics YOLO exports); change only what your model does differently.
 input:

@@ -9,6 +9,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { writeFileAtomic } from '../util/atomic-write.ts';
+import { hashSeed } from '../util/prng.ts';
 import {
   type CocoAnnotation,
   type CocoDataset,
@@ -17,7 +18,6 @@ import {
   imageFileName,
   shapesCategories,
 } from './coco.ts';
-import { hashSeed } from './prng.ts';
 import { renderScene, type SceneAnnotation } from './scene.ts';
 
 /** Changing the seed (or the generator) changes every image: re-pin datasets/shapes/dataset.yaml. */

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { UserError } from '../util/errors.ts';
 
 /**
@@ -47,25 +46,6 @@ export interface Detections extends BoxColumns {
 }
 
 type Json = unknown;
-
-/** Reads a JSON file; a syntax error names the file, line and column (and NaN/Infinity tokens). */
-export async function readJsonFile(file: string): Promise<{ value: Json; sha256: string }> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(code === 'ENOENT' ? 'file not found' : `cannot read file (${code ?? String(err)})`, {
-      file,
-    });
-  }
-  // WebCrypto hashes on libuv's thread pool, so the digest overlaps the (synchronous) parse.
-  // (readFile's Buffer is backed by a plain ArrayBuffer, never a SharedArrayBuffer.)
-  const digest = crypto.subtle.digest('SHA-256', bytes as Buffer<ArrayBuffer>);
-  const value = parseJsonText(bytes.toString('utf8'), file);
-  const sha256 = Buffer.from(await digest).toString('hex');
-  return { value, sha256 };
-}
 
 export function parseJsonText(text: string, file: string): Json {
   if (text.trim() === '') throw new UserError('the file is empty', { file });
@@ -157,6 +137,57 @@ export function sortedIndex(ids: Float64Array): Map<number, number> {
   return m;
 }
 
+/** The images and categories of a ground truth, validated and sorted by id, with id → index maps. */
+export function gtHead(
+  images: unknown[],
+  categories: unknown[],
+  file: string,
+): {
+  gt: Omit<CocoGt, 'annotations' | 'sha256'>;
+  imgIndex: Map<number, number>;
+  catIndex: Map<number, number>;
+} {
+  const imgOrder = images.map((im, i) => {
+    const p = `images[${i}]`;
+    if (!isRecord(im)) fail(file, p, `expected an object, got ${describe(im)}`);
+    const id = integerId(file, `${p}.id`, im['id']);
+    const width = im['width'] === undefined ? 0 : finite(file, `${p}.width`, im['width']);
+    const height = im['height'] === undefined ? 0 : finite(file, `${p}.height`, im['height']);
+    const fileName = im['file_name'];
+    if (fileName !== undefined && typeof fileName !== 'string') {
+      fail(file, `${p}.file_name`, `expected a string, got ${describe(fileName)}`);
+    }
+    return { id, width, height, fileName: fileName ?? '', index: i };
+  });
+  sortByUniqueId(imgOrder, file, 'images', 'image');
+  const catOrder = categories.map((c, i) => {
+    const p = `categories[${i}]`;
+    if (!isRecord(c)) fail(file, p, `expected an object, got ${describe(c)}`);
+    const id = integerId(file, `${p}.id`, c['id']);
+    const name = c['name'] === undefined ? String(id) : c['name'];
+    if (typeof name !== 'string') fail(file, `${p}.name`, `expected a string, got ${describe(name)}`);
+    return { id, name, index: i };
+  });
+  sortByUniqueId(catOrder, file, 'categories', 'category');
+  const imageIds = Float64Array.from(imgOrder, (im) => im.id);
+  const categoryIds = Float64Array.from(catOrder, (c) => c.id);
+  const imgIndex = sortedIndex(imageIds);
+  const catIndex = sortedIndex(categoryIds);
+
+  return {
+    gt: {
+      imageIds,
+      imageWidth: Float64Array.from(imgOrder, (im) => im.width),
+      imageHeight: Float64Array.from(imgOrder, (im) => im.height),
+      imageFile: imgOrder.map((im) => im.fileName),
+      categoryIds,
+      categoryNames: catOrder.map((c) => c.name),
+    },
+    imgIndex,
+    catIndex,
+  };
+}
+
 /**
  * Validates a COCO instances ground truth and converts it to columns.
  * Duplicate ids, annotations pointing at unknown images or categories, and malformed boxes are
@@ -184,33 +215,8 @@ export function gtFromJson(value: Json, file: string, sha256: string): CocoGt {
   const images = value['images'] as unknown[];
   const categories = value['categories'] as unknown[];
   const anns = value['annotations'] as unknown[];
-
-  const imgOrder = images.map((im, i) => {
-    const p = `images[${i}]`;
-    if (!isRecord(im)) fail(file, p, `expected an object, got ${describe(im)}`);
-    const id = integerId(file, `${p}.id`, im['id']);
-    const width = im['width'] === undefined ? 0 : finite(file, `${p}.width`, im['width']);
-    const height = im['height'] === undefined ? 0 : finite(file, `${p}.height`, im['height']);
-    const fileName = im['file_name'];
-    if (fileName !== undefined && typeof fileName !== 'string') {
-      fail(file, `${p}.file_name`, `expected a string, got ${describe(fileName)}`);
-    }
-    return { id, width, height, fileName: fileName ?? '', index: i };
-  });
-  sortByUniqueId(imgOrder, file, 'images', 'image');
-  const catOrder = categories.map((c, i) => {
-    const p = `categories[${i}]`;
-    if (!isRecord(c)) fail(file, p, `expected an object, got ${describe(c)}`);
-    const id = integerId(file, `${p}.id`, c['id']);
-    const name = c['name'] === undefined ? String(id) : c['name'];
-    if (typeof name !== 'string') fail(file, `${p}.name`, `expected a string, got ${describe(name)}`);
-    return { id, name, index: i };
-  });
-  sortByUniqueId(catOrder, file, 'categories', 'category');
-  const imageIds = Float64Array.from(imgOrder, (im) => im.id);
-  const categoryIds = Float64Array.from(catOrder, (c) => c.id);
-  const imgIndex = sortedIndex(imageIds);
-  const catIndex = sortedIndex(categoryIds);
+  const head = gtHead(images, categories, file);
+  const { imgIndex, catIndex } = head;
 
   const n = anns.length;
   const cols = {
@@ -255,16 +261,7 @@ export function gtFromJson(value: Json, file: string, sha256: string): CocoGt {
     cols.area[i] = area;
     cols.crowd[i] = crowd === 1 || crowd === true ? 1 : 0;
   }
-  return {
-    imageIds,
-    imageWidth: Float64Array.from(imgOrder, (im) => im.width),
-    imageHeight: Float64Array.from(imgOrder, (im) => im.height),
-    imageFile: imgOrder.map((im) => im.fileName),
-    categoryIds,
-    categoryNames: catOrder.map((c) => c.name),
-    annotations: cols,
-    sha256,
-  };
+  return { ...head.gt, annotations: cols, sha256 };
 }
 
 /**
@@ -329,16 +326,6 @@ export function detectionsFromJson(value: Json, file: string, sha256: string, gt
     cols.score[i] = score;
   }
   return cols;
-}
-
-export async function loadGt(file: string): Promise<CocoGt> {
-  const { value, sha256 } = await readJsonFile(file);
-  return gtFromJson(value, file, sha256);
-}
-
-export async function loadDetections(file: string, gt: CocoGt): Promise<Detections> {
-  const { value, sha256 } = await readJsonFile(file);
-  return detectionsFromJson(value, file, sha256, gt);
 }
 
 /** sha256 of a JSON value's canonical text, for inputs built in memory. */

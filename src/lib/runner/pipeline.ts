@@ -18,6 +18,7 @@
  * With prefetch 0 the stages run strictly one after another (clean per-stage numbers, lower fps).
  */
 import { float32ToFloat16Bits } from '../onnx/float16.ts';
+import { UserError } from '../util/errors.ts';
 import type { ImageTransform } from './boxes.ts';
 import type { BoundDecoder } from './decoders/types.ts';
 import { type RunEnvironment, runEnvironment } from './environment.ts';
@@ -47,6 +48,11 @@ export interface PipelineImage {
   source: string | Uint8Array;
   /** Name used in failure reports; defaults to the path. */
   file?: string;
+  /**
+   * Size the annotations give the image: the decoded image (after EXIF orientation) must have
+   * it, or ground truth and predictions would lie in different pixel spaces.
+   */
+  annotatedSize?: { readonly width: number; readonly height: number };
 }
 
 export interface ImageTiming {
@@ -97,6 +103,8 @@ export interface PipelineOptions {
   logger?: Logger;
   /** Model file, named in input-mismatch errors. */
   file?: string;
+  /** Annotations file, named when an image's size contradicts them (see annotatedSize). */
+  annotationsFile?: string;
 }
 
 export interface SpeedSummary {
@@ -244,6 +252,7 @@ export async function runPipeline(
         }
       }),
     );
+    for (const slot of slots) checkAnnotatedSize(slot.image, slot.transform, options.annotationsFile);
     const ok = prepared.filter((p): p is PreparedImage => p !== undefined);
     if (ok.length === 0) return { slots };
     let data: TensorBuffer;
@@ -421,4 +430,25 @@ export async function runPipeline(
     },
     environment: runEnvironment(session),
   };
+}
+
+/**
+ * An image whose decoded size (after EXIF orientation) is not the one its annotations state
+ * cannot be scored: boxes would be compared across two pixel spaces. Not a per-image decode
+ * failure to skip, but a dataset to refuse, so this throws a UserError that ends the run.
+ */
+function checkAnnotatedSize(
+  image: PipelineImage,
+  transform: ImageTransform | undefined,
+  annotationsFile: string | undefined,
+): void {
+  const want = image.annotatedSize;
+  if (!want || !transform) return;
+  const { originalWidth: w, originalHeight: h } = transform;
+  if (w === want.width && h === want.height) return;
+  const name = image.file ?? (typeof image.source === 'string' ? image.source : `image ${image.id}`);
+  throw new UserError(
+    `image ${image.id} "${name}" is ${want.width}x${want.height} (width x height) in the annotations but ${w}x${h} when decoded (after EXIF orientation): ground truth and predictions would be in different pixel spaces; fix its width/height`,
+    annotationsFile === undefined ? {} : { file: annotationsFile },
+  );
 }

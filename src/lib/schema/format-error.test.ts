@@ -75,8 +75,8 @@ describe('manifest error messages', () => {
     const { weights: _w, license: _l, ...rest } = good;
     expect(modelMessage(rest)).toMatchInlineSnapshot(`
       "models/foo/model.yaml: 2 problems
-        - weights: required: expected either {url, sha256, bytes?} (a remote file) or {path, sha256?} (a local file)
-        - license: required"
+        - license: required
+        - weights: required: expected either {url, sha256, bytes?} (a remote file) or {path, sha256?} (a local file), or an export recipe"
     `);
   });
 

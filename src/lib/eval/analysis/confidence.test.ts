@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CocoJson, DetJson } from '../../../../tests/support/eval-cases.ts';
-import { dtOf, evaluateJson, gtOf, parityCases, readParity } from '../../../../tests/support/eval-cases.ts';
+import { dtOf, evaluateJson, gtOf, readParity } from '../../../../tests/support/eval-cases.ts';
 import { IGNORE_SHIFT } from '../match.ts';
 import type { ScoredOutcomes } from './confidence.ts';
 import { confidenceSweep, countsAtConfidence, optimalConfidence, scoredOutcomes } from './confidence.ts';
@@ -124,9 +124,7 @@ describe('confidence sweep', () => {
     expect(optimalConfidence(onlyFp)).toEqual({ confidence: 0.5, precision: 0, recall: 0, f1: 0 });
   });
 
-  for (const name of ['mixed', 'crowd', 'maxdets', 'tie-order', 'empty-images'].filter((n) =>
-    parityCases().includes(n),
-  )) {
+  for (const name of ['mixed', 'crowd', 'maxdets', 'tie-order', 'empty-images']) {
     it(`${name}: filtering matches by score equals re-evaluating the filtered detections`, () => {
       const { gt: g, dt: d } = readParity(name);
       const { sweep } = sweepOf(g, d);

@@ -1,0 +1,54 @@
+/**
+ * Reading the evaluator's two input files: bytes in, columns out (read-gt.ts, read-results.ts).
+ * loadInputs overlaps the work: both files are read on libuv's pool and hashed there by WebCrypto
+ * while the main thread scans, so reading and hashing cost little beyond the scans themselves.
+ */
+import { readFile } from 'node:fs/promises';
+import { UserError } from '../util/errors.ts';
+import type { CocoGt, Detections } from './load.ts';
+import { readGt } from './read-gt.ts';
+import { readDetections } from './read-results.ts';
+
+async function readBytes(file: string): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UserError(code === 'ENOENT' ? 'file not found' : `cannot read file (${code ?? String(err)})`, {
+      file,
+    });
+  }
+}
+
+async function sha256Hex(bytes: Buffer): Promise<string> {
+  // (readFile's Buffer is backed by a plain ArrayBuffer, never a SharedArrayBuffer.)
+  return Buffer.from(await crypto.subtle.digest('SHA-256', bytes as Buffer<ArrayBuffer>)).toString('hex');
+}
+
+/** Both inputs of an evaluation, read and hashed concurrently. */
+export async function loadInputs(gtFile: string, dtFile: string): Promise<{ gt: CocoGt; dt: Detections }> {
+  const dtBytes = readBytes(dtFile);
+  // A rejected read is awaited below; until then it must not count as unhandled.
+  dtBytes.catch(() => {});
+  const gtBytes = await readBytes(gtFile);
+  const gtSha = sha256Hex(gtBytes);
+  const gt = readGt(gtBytes, gtFile, '');
+  const bytes = await dtBytes;
+  const dtSha = sha256Hex(bytes);
+  const dt = readDetections(bytes, dtFile, '', gt);
+  return { gt: { ...gt, sha256: await gtSha }, dt: { ...dt, sha256: await dtSha } };
+}
+
+export async function loadGt(file: string): Promise<CocoGt> {
+  const bytes = await readBytes(file);
+  const sha = sha256Hex(bytes);
+  const gt = readGt(bytes, file, '');
+  return { ...gt, sha256: await sha };
+}
+
+export async function loadDetections(file: string, gt: CocoGt): Promise<Detections> {
+  const bytes = await readBytes(file);
+  const sha = sha256Hex(bytes);
+  const dt = readDetections(bytes, file, '', gt);
+  return { ...dt, sha256: await sha };
+}
