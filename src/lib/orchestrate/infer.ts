@@ -3,7 +3,7 @@ import { BOARD_INFERENCE } from '../board/cache-key.ts';
 import type { LoadedModel } from '../manifest/load.ts';
 import { assertStandardOps, inspectModel } from '../onnx/inspect.ts';
 import { buildClassMap } from '../runner/class-map.ts';
-import { getDecoder } from '../runner/decoders/index.ts';
+import { bindOptionsFor, getDecoder } from '../runner/decoders/index.ts';
 import type { Logger } from '../runner/logger.ts';
 import { type ImageResult, runPipeline } from '../runner/pipeline.ts';
 import { createSession, type Device, defaultCpuThreads } from '../runner/session.ts';
@@ -61,11 +61,7 @@ export async function infer(options: InferOptions): Promise<Predictions> {
     intraOpNumThreads: threads,
   });
   try {
-    const decoder = getDecoder(m.family, model.path).bind(session.outputs, {
-      numClasses: m.classes === 'coco80' ? 80 : m.classes.length,
-      file: model.path,
-      ...(m.decoder?.activation === undefined ? {} : { activation: m.decoder.activation }),
-    });
+    const decoder = getDecoder(m.family, model.path).bind(session.outputs, bindOptionsFor(m, model.path));
     const classMap = buildClassMap(m.classes, options.gt.categories, { file: model.path });
     const todo = [];
     for (const im of options.images) {
