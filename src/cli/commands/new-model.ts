@@ -36,6 +36,11 @@ const FAMILY_NOTES: Record<(typeof FAMILIES)[number], string> = {
   end2end:
     'YOLOv10, YOLO26 or any model exported with NMS inside: one output [1, N, 6] x1 y1 x2 y2 score class',
   detr: 'RT-DETR, D-FINE, DEIM, RF-DETR, DETR: boxes [1, Q, 4] (cx cy w h, 0-1) and logits [1, Q, C]',
+  yolox: 'YOLOX: one raw grid output [1, cells, 5 + classes] over strides 8/16/32, NMS applied by Podium',
+  nanodet: 'NanoDet-Plus: per level a class map [1, N, classes] and a GFL distribution map [1, N, 32]',
+  fastestdet: 'FastestDet: one grid [1, 5 + classes, H, W] (objectness, tanh offsets, sigmoid sizes)',
+  postprocessed:
+    'exports with their own NMS / top-k (DETR two-input exports, TF OD API, ONNX Model Zoo): boxes, scores, labels',
 };
 
 export interface ScaffoldOptions {

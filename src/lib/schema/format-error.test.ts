@@ -45,7 +45,7 @@ describe('manifest error messages', () => {
       }),
     ).toMatchInlineSnapshot(`
       "models/foo/model.yaml: 9 problems
-        - family: expected one of "yolov8", "yolov5", "end2end", "detr", got the text "yolo11"
+        - family: expected one of "yolov8", "yolov5", "end2end", "detr", "yolox", "nanodet", "fastestdet", "postprocessed", got the text "yolo11"
         - weights.url: plain http URLs are refused: use https://
         - weights.sha256: required
         - input.size[1]: expected a number, got the text "640"
