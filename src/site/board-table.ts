@@ -35,8 +35,8 @@ export function boardTableBody(rows: readonly BoardRow[]): Html {
 
 /**
  * The unranked rows under the ranked ones, in the same columns: no rank and no measurement (a
- * dash), the status where the AP would be, and the authors' number in the Reported column,
- * labelled as reported. A header row names the group, so the table reads without colour.
+ * dash), the status beside the name, and the authors' number in the AP and Reported columns,
+ * labelled "reported" (never a measured number). A header row names the group, so the table reads without colour.
  */
 export function awaitingTableBody(rows: readonly AwaitingRow[]): Html {
   const cell = (c: Column, r: AwaitingRow): Html => {
@@ -44,7 +44,7 @@ export function awaitingTableBody(rows: readonly AwaitingRow[]): Html {
       case 'rank':
         return html`<span title="Not ranked: no result on this dataset yet">${DASH}</span>`;
       case 'name':
-        return r.href ? html`<a href="${r.href}">${r.name}</a>` : html`${r.name}`;
+        return html`${r.href ? html`<a href="${r.href}">${r.name}</a>` : r.name} <span class="badge status-${r.status}">${STATUS_LABELS[r.status].toLowerCase()}</span>`;
       case 'family':
         return html`${r.family}`;
       case 'license':
@@ -54,7 +54,6 @@ export function awaitingTableBody(rows: readonly AwaitingRow[]): Html {
       case 'gflops':
         return html`${gflops(r.gflops)}`;
       case 'AP':
-        return html`<span class="badge status-${r.status}">${STATUS_LABELS[r.status].toLowerCase()}</span>`;
       case 'reported':
         return r.reported === null
           ? html`${DASH}`
