@@ -1,4 +1,4 @@
-import { metricOrNull } from './format.ts';
+import { metricOrNull, toPoints } from './format.ts';
 import { paretoFront } from './pareto.ts';
 import type { ResultSummary } from './summary.ts';
 
@@ -125,7 +125,7 @@ export function buildBoard(
       params: r.info.params,
       gflops: r.info.gflops,
       reported,
-      gap: reported === null ? null : Math.round((r.coco.AP * 100 - reported) * 10) / 10,
+      gap: reported === null ? null : Math.round((toPoints(r.coco.AP) - reported) * 10) / 10,
       date: r.run.date,
       front: false,
       frontParams: false,

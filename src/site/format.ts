@@ -11,10 +11,19 @@ export function metricOrNull(v: number | null | undefined): number | null {
 
 export const DASH = '—';
 
+/**
+ * A measured fraction in AP points (0.4567 → 45.67): the one conversion between the measured
+ * statistics (fractions, as pycocotools gives them) and published scores (percent, as papers
+ * print them and manifests declare them).
+ */
+export function toPoints(fraction: number): number {
+  return fraction * 100;
+}
+
 /** 0.4567 → "45.7"; missing → "—". */
 export function pct(v: number | null | undefined, decimals = 1): string {
   const m = metricOrNull(v);
-  return m === null ? DASH : (m * 100).toFixed(decimals);
+  return m === null ? DASH : toPoints(m).toFixed(decimals);
 }
 
 /** Milliseconds with precision that suits the magnitude: 0.42 → "0.42", 12.3 → "12.3", 240 → "240". */

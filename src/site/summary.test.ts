@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { boardMetrics } from '../../tests/support/site-fixtures.ts';
-import { reportedPercent, summarise } from './summary.ts';
+import { summarise } from './summary.ts';
 
 describe('summary', () => {
-  it('reads reported AP as percent whether written as a fraction or in percent', () => {
-    expect(reportedPercent(37.3)).toBe(37.3);
-    expect(reportedPercent(0.373)).toBeCloseTo(37.3);
-    expect(reportedPercent(null)).toBeNull();
-    expect(reportedPercent(0)).toBeNull();
+  it('carries reported scores in percent, as the metric JSON holds them', () => {
+    const m = boardMetrics(2);
+    const s = summarise({ ...m, reported: { AP: 37.3, AP50: 52.8, source: null } }, 'x.json');
+    expect(s.reported).toEqual({ AP: 37.3, AP50: 52.8, source: null });
   });
 
   it('keeps what the board needs and drops the heavy parts', () => {

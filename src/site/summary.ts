@@ -38,15 +38,6 @@ export interface ResultSummary {
   samples: { imageId: number; file: string }[];
 }
 
-/**
- * The metric schema leaves the unit of `reported` open while manifests declare percent; a value
- * of at most 1 can only be a fraction (no detector reports under 1 AP), so it is scaled.
- */
-export function reportedPercent(v: number | null | undefined): number | null {
-  if (v === null || v === undefined || !Number.isFinite(v) || v <= 0) return null;
-  return v <= 1 ? v * 100 : v;
-}
-
 export function summarise(m: BoardMetrics, file: string): ResultSummary {
   return {
     dataset: m.dataset.id ?? '',
@@ -72,16 +63,10 @@ export function summarise(m: BoardMetrics, file: string): ResultSummary {
       device: m.run.device,
       provider: m.run.executionProvider,
       podiumVersion: m.run.podiumVersion,
-      evaluatorVersion: m.run.evaluatorVersion,
+      evaluatorVersion: m.evaluator.version,
       onnxruntime: m.run.onnxruntime,
     },
-    reported: m.reported
-      ? {
-          AP: reportedPercent(m.reported.AP),
-          AP50: reportedPercent(m.reported.AP50),
-          source: m.reported.source,
-        }
-      : null,
+    reported: m.reported,
     perClass: m.perClass.map((c) => ({ id: c.id, name: c.name, gt: c.gt, AP: c.AP, AP50: c.AP50 })),
     runs: m.history.length + 1,
     samples: m.samples.map((s) => ({ imageId: s.imageId, file: s.file })),

@@ -7,6 +7,7 @@
 import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareDemo } from '../../src/lib/demo/prepare.ts';
 import { evaluateCoco } from '../../src/lib/eval/evaluate.ts';
@@ -72,6 +73,8 @@ describe('podium run on the demo', () => {
     expect(again.status).toBe('evaluated');
     expect(again.metrics?.coco).toEqual(before.metrics?.coco);
     expect(again.metrics?.speed).toEqual(before.metrics?.speed);
+    // durationS is the inference's wall time, whichever run evaluates the predictions.
+    expect(again.metrics?.run?.durationS).toBe(before.metrics?.run?.durationS);
     // A stored result an older Podium wrote (failing today's schema) is replaced, with a warning.
     await writeFile(before.file, JSON.stringify({ schemaVersion: 1, coco: {} }));
     messages.length = 0;
@@ -81,6 +84,39 @@ describe('podium run on the demo', () => {
       messages.some((m) => /shapes-yolo-nano\.json: [\s\S]*\n {2}the stored result cannot be read/.test(m)),
     ).toBe(true);
     expect(replaced.metrics?.coco).toEqual(before.metrics?.coco);
+  });
+
+  it('discards a cached predictions file that fails its schema, with a warning, and infers again', async () => {
+    const pair = await load();
+    const cache = join(root, '.podium/cache-bad-predictions');
+    const out = join(root, 'out/bad-predictions.json');
+    const first = await runPair({ ...pair, logger, cacheDir: cache, out, bootstrapResamples: 20 });
+    expect(first.status).toBe('ran');
+    const file = join(cache, 'predictions', `${first.cacheKey}.json.gz`);
+    const cached = JSON.parse(gunzipSync(await readFile(file)).toString('utf8'));
+    // What an Infinity coordinate becomes in JSON: null, under the right cache key.
+    await writeFile(
+      file,
+      gzipSync(
+        JSON.stringify({
+          ...cached,
+          detections: [{ image_id: 1, category_id: 1, bbox: [null, 0, 10, 10], score: 0.5 }],
+        }),
+      ),
+    );
+    await rm(out);
+    messages.length = 0;
+    const again = await runPair({ ...pair, logger, cacheDir: cache, out, bootstrapResamples: 20 });
+    expect(again.status).toBe('ran');
+    expect(again.metrics?.coco).toEqual(first.metrics?.coco);
+    expect(messages.some((m) => m.includes(`${first.cacheKey}.json.gz`) && /inferring again/.test(m))).toBe(
+      true,
+    );
+    // The file written in its place reads back: the next evaluation needs no inference.
+    await rm(out);
+    const third = await runPair({ ...pair, logger, cacheDir: cache, out, bootstrapResamples: 20 });
+    expect(third.status).toBe('evaluated');
+    expect(third.metrics?.coco).toEqual(first.metrics?.coco);
   });
 
   it('keeps the previous run in the history when a pair is re-benchmarked', async () => {
@@ -170,6 +206,9 @@ describe('podium run on the demo', () => {
     );
     const whole = await runPair({ ...pair, logger, cacheDir: cacheDir(), out: join(root, 'out/whole.json') });
     expect(sharded.summary.stats).toEqual(whole.metrics?.coco);
+    // Published scores travel in percent, as the manifest states them.
+    expect(whole.metrics?.reported?.AP).toBe(61.1);
+    expect(whole.metrics?.reported?.AP).toBe(pair.model.manifest.reported?.AP);
     // The GPU workflow's path: the shards evaluated as the full run, speed pooled from their timings.
     const fromShards = await runPair({
       ...pair,

@@ -10,7 +10,6 @@ import type { CocoGtJson } from '../../src/lib/dataset/coco-json.ts';
 import { buildMetrics } from '../../src/lib/eval/build-metrics.ts';
 import { evaluateCoco } from '../../src/lib/eval/evaluate.ts';
 import { detectionsFromJson, gtFromJson } from '../../src/lib/eval/load.ts';
-import { EVALUATOR_VERSION } from '../../src/lib/eval/params.ts';
 import type { Metrics } from '../../src/lib/schema/metrics.ts';
 import { sha256Bytes } from '../../src/lib/util/hash.ts';
 
@@ -90,7 +89,6 @@ export function makeMetrics(options: {
     run: {
       date: options.date ?? '2026-01-01T00:00:00.000Z',
       podiumVersion: '0.1.0',
-      evaluatorVersion: options.evaluatorVersion ?? EVALUATOR_VERSION,
       gitSha: null,
       onnxruntime: '1.30.0',
       executionProvider: 'cpu',

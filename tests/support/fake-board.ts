@@ -355,7 +355,6 @@ function makeMetrics(m: FakeModel, ds: FakeDataset, seed: number, decimals: numb
     run: {
       date: date.toISOString(),
       podiumVersion: '0.1.0',
-      evaluatorVersion: '0.1.0',
       gitSha: sha(`git/${seed}`).slice(0, 40),
       onnxruntime: '1.23.2',
       executionProvider: m.device.provider,

@@ -21,8 +21,13 @@ export interface CheckpointImage {
   failure?: { file: string; reason: string };
 }
 
+/** An image as read back: its detections stay compact rows, [x, y, w, h, categoryId, score]. */
+export interface CheckpointRow extends Omit<CheckpointImage, 'detections'> {
+  rows?: number[][];
+}
+
 export interface CheckpointState {
-  images: Map<number, CheckpointImage>;
+  images: Map<number, CheckpointRow>;
   segments: number;
 }
 
@@ -50,16 +55,11 @@ export async function readCheckpoint(file: string, cacheKey: string): Promise<Ch
         }
       | undefined;
     if (!row || typeof row.i !== 'number') continue;
-    const image: CheckpointImage = { imageId: row.i, segment: row.s, elapsedMs: row.e };
+    const image: CheckpointRow = { imageId: row.i, segment: row.s, elapsedMs: row.e };
     if (row.x !== undefined) image.failure = { file: row.f ?? '', reason: row.x };
     else {
       if (row.t) image.timing = row.t;
-      image.detections = (row.d ?? []).map(([x, y, w, h, c, s]) => ({
-        image_id: row.i,
-        category_id: c!,
-        bbox: [x!, y!, w!, h!],
-        score: s!,
-      }));
+      image.rows = row.d ?? [];
     }
     state.images.set(row.i, image);
     state.segments = Math.max(state.segments, row.s + 1);

@@ -172,10 +172,12 @@ export const SpeedSchema = z.object({
   peakRssMb: z.number().min(0),
 });
 
+/** A score in percent, as papers print it. */
+const percent = z.number().min(0).max(100);
+
 export const RunSchema = z.object({
   date: z.string().describe('ISO-8601 time the run finished'),
   podiumVersion: z.string(),
-  evaluatorVersion: z.string(),
   gitSha: z.string().nullable(),
   onnxruntime: z.string(),
   executionProvider: z.string(),
@@ -186,7 +188,17 @@ export const RunSchema = z.object({
   iou: unit,
   maxDet: z.number().int().min(1),
   batch: z.number().int().min(1),
-  durationS: z.number().min(0),
+  /**
+   * Wall-clock seconds of the inference that produced the predictions, warm-up included: the
+   * segments of a resumed run summed, and the shards' times summed for a merged run. Never the
+   * time of a re-evaluation from cached predictions.
+   */
+  durationS: z
+    .number()
+    .min(0)
+    .describe(
+      'Wall-clock seconds of the inference that produced the predictions (resumed segments or shards summed)',
+    ),
   limit: z.number().int().nullable().describe('Images evaluated when the run was limited (smoke runs)'),
   failedImages: z.array(z.object({ file: z.string(), reason: z.string() })),
   cacheKey: sha256,
@@ -255,9 +267,16 @@ export const MetricsSchema = z.object({
   f1: F1Schema,
   errors: ErrorBreakdownSchema,
   uncertainty: UncertaintySchema,
+  /**
+   * The manifest's published scores, in PERCENT as papers print them (37.3), carried unchanged;
+   * every measured statistic above is a fraction in [0, 1], as pycocotools gives it.
+   */
   reported: z
-    .object({ AP: z.number().nullable(), AP50: z.number().nullable(), source: z.string().nullable() })
-    .nullable(),
+    .object({ AP: percent.nullable(), AP50: percent.nullable(), source: z.string().nullable() })
+    .nullable()
+    .describe(
+      "The manifest's published AP and AP50 in percent (37.3, not 0.373); measured stats are fractions",
+    ),
   history: z.array(HistoryEntrySchema).describe('Earlier runs of this model × dataset, oldest first'),
   samples: z.array(SampleSchema).describe('A few images with GT and predictions, for local datasets'),
 });
