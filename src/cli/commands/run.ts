@@ -11,6 +11,7 @@ import type { Device } from '../../lib/runner/session.ts';
 import { readShardPredictions } from '../../lib/shards/shard-file.ts';
 import { parseShard } from '../../lib/shards/shards.ts';
 import { UserError } from '../../lib/util/errors.ts';
+import { EXIT } from '../exit-codes.ts';
 import {
   cacheDirOption,
   defineCommand,
@@ -148,7 +149,11 @@ export async function runBenchmarks(values: RunOptions, positionals: string[] = 
     console.log(
       `\n${ran.length} pair(s) up to date or benchmarked, ${reports.length - ran.length - failed.length} skipped, ${failed.length} failed`,
     );
-  return failed.length === 0 ? 0 : failed.every((r) => 'error' in r && r.error instanceof UserError) ? 2 : 1;
+  return failed.length === 0
+    ? EXIT.ok
+    : failed.every((r) => 'error' in r && r.error instanceof UserError)
+      ? EXIT.user
+      : EXIT.internal;
 }
 
 function describe(r: PairReport): string {
