@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ort from 'onnxruntime-node';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import YAML from 'yaml';
 import type { CocoDataset } from '../src/lib/demo/coco.ts';
 import { generateShapes } from '../src/lib/demo/dataset.ts';
@@ -21,6 +21,7 @@ import { SHAPE_CLASSES } from '../src/lib/demo/shape-classes.ts';
 import { getDecoder, type OutputTensor } from '../src/lib/runner/decoders/index.ts';
 import { type CocoDetection, finalizeDetections } from '../src/lib/runner/postprocess.ts';
 import { preprocessImage } from '../src/lib/runner/preprocess.ts';
+import { eachCase } from './support/each-case.ts';
 
 const repo = join(import.meta.dirname, '..');
 const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
@@ -87,7 +88,8 @@ function iou(a: readonly number[], b: readonly number[]): number {
   return inter / (a[2]! * a[3]! + b[2]! * b[3]! - inter);
 }
 
-describe.each(DEMO_MODELS.map((m) => [m.id, m] as const))('%s', (id, model) => {
+eachCase('$id', DEMO_MODELS, (model) => {
+  const id = model.id;
   it('builds the same bytes every time, matching the committed pin and manifest', async () => {
     const l = loaded.get(id)!;
     const again = buildColourDetector(model.spec);

@@ -31,6 +31,10 @@ export const COMMANDS = {
     summary: 'policy checks on a pull request, as a Markdown summary',
     load: () => import('./commands/pr-check.ts'),
   },
+  pin: {
+    summary: 'write weights {url, sha256, bytes} into a model manifest from an ONNX file',
+    load: () => import('./commands/pin.ts'),
+  },
   demo: {
     summary: 'the whole pipeline on the embedded demo: generate, benchmark on CPU, build the site',
     load: () => import('./commands/demo.ts'),

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { planBenchmarks } from '../../src/lib/board/plan.ts';
 import { prepareDemo } from '../../src/lib/demo/prepare.ts';
 import { evaluateCoco } from '../../src/lib/eval/evaluate.ts';
 import { gtFromJson, sha256OfJson } from '../../src/lib/eval/load.ts';
@@ -63,6 +64,11 @@ describe('podium run on the demo', () => {
     expect(aps.size).toBe(first.length); // the models really differ
     const second = await runBoard({ models, datasets, logger, cacheDir: cacheDir() });
     for (const r of second) expect('outcome' in r && r.outcome.status).toBe('fresh');
+    // plan computes each pair's key through the same service: what run just stored is up to date.
+    const plan = await planBenchmarks({ repoRoot: root, cacheDir: cacheDir(), includeIgnored: true });
+    expect(plan.pairs.map((p) => `${p.model} ${p.status}`).sort()).toEqual(
+      first.map((r) => `${r.pair.model.manifest.id} fresh`).sort(),
+    );
   });
 
   it('re-evaluates from cached predictions without re-inference, to the same numbers', async () => {

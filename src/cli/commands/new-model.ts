@@ -36,6 +36,11 @@ const FAMILY_NOTES: Record<(typeof FAMILIES)[number], string> = {
   end2end:
     'YOLOv10, YOLO26 or any model exported with NMS inside: one output [1, N, 6] x1 y1 x2 y2 score class',
   detr: 'RT-DETR, D-FINE, DEIM, RF-DETR, DETR: boxes [1, Q, 4] (cx cy w h, 0-1) and logits [1, Q, C]',
+  yolox: 'YOLOX: one raw grid output [1, cells, 5 + classes] over strides 8/16/32, NMS applied by Podium',
+  nanodet: 'NanoDet-Plus: per level a class map [1, N, classes] and a GFL distribution map [1, N, 32]',
+  fastestdet: 'FastestDet: one grid [1, 5 + classes, H, W] (objectness, tanh offsets, sigmoid sizes)',
+  postprocessed:
+    'exports with their own NMS / top-k (DETR two-input exports, TF OD API, ONNX Model Zoo): boxes, scores, labels',
 };
 
 export interface ScaffoldOptions {
@@ -86,6 +91,18 @@ weights:
   url: "${PLACEHOLDER}url): https:// link to the .onnx file"
   sha256: ${sha256}
   bytes: ${bytes}
+
+# No ONNX file published, only a PyTorch checkpoint? Leave weights out and give the recipe the
+# board's export workflow runs (pinned environment, command as a list of arguments, never a shell);
+# the model is listed as "awaiting export" until the workflow pins the file. See CONTRIBUTING.md.
+# export:
+#   checkpoint: { url: https://github.com/.../model.pt, file: model.pt }
+#   exporter: { package: ultralytics, version: 8.4.190 }   # or { repository: https://..., commit: <40 hex> }
+#   python: "3.11"
+#   requirements: [torch==2.5.1, onnx==1.17.0]
+#   command: [yolo, export, model=model.pt, format=onnx, opset=17]
+#   opset: 17
+#   output: model.onnx
 
 # Preprocessing: how an image becomes the input tensor. The values below are Podium's defaults
 # (those of Ultralytics YOLO exports); change only what your model does differently.

@@ -1,6 +1,7 @@
 import { appendFile } from 'node:fs/promises';
 import { checkPullRequest, formatReport } from '../../lib/policy/pr-check.ts';
 import { UserError } from '../../lib/util/errors.ts';
+import { EXIT } from '../exit-codes.ts';
 import {
   cacheDirOption,
   defineCommand,
@@ -36,7 +37,7 @@ export async function prCheck(values: PrCheckCliOptions): Promise<number> {
   console.log(markdown);
   const summary = process.env['GITHUB_STEP_SUMMARY'];
   if (summary) await appendFile(summary, `${markdown}\n`);
-  return report.ok ? 0 : 2;
+  return report.ok ? EXIT.ok : EXIT.user;
 }
 
 export const command = defineCommand({

@@ -1,5 +1,6 @@
 import { join, relative } from 'node:path';
 import cliProgress from 'cli-progress';
+import { selectManifests } from '../../lib/board/pairs.ts';
 import { resultPathIn } from '../../lib/board/store.ts';
 import { loadAllManifests } from '../../lib/manifest/discover.ts';
 import { findDataset, findModel } from '../../lib/manifest/load.ts';
@@ -10,6 +11,7 @@ import type { Device } from '../../lib/runner/session.ts';
 import { readShardPredictions } from '../../lib/shards/shard-file.ts';
 import { parseShard } from '../../lib/shards/shards.ts';
 import { UserError } from '../../lib/util/errors.ts';
+import { EXIT } from '../exit-codes.ts';
 import {
   cacheDirOption,
   defineCommand,
@@ -23,7 +25,15 @@ import {
 const options = defineOptions({
   model: { type: 'string', arg: 'ID', help: 'model id (models/<id>/model.yaml)' },
   dataset: { type: 'string', arg: 'ID', help: 'dataset id (datasets/<id>/dataset.yaml)' },
-  all: { type: 'boolean', help: 'every model × dataset whose classes match (--model / --dataset narrow it)' },
+  all: {
+    type: 'boolean',
+    help: `every model × dataset whose classes match (--model / --dataset narrow it); models
+awaiting export (no weights yet) are listed as skipped`,
+  },
+  local: {
+    type: 'boolean',
+    help: 'with --all: only pairs whose weights and data are in the repository (no downloads)',
+  },
   device: {
     type: 'choice',
     choices: ['cpu', 'cuda', 'tensorrt'],
@@ -117,16 +127,14 @@ export async function runBenchmarks(values: RunOptions, positionals: string[] = 
   if (loaded.errors.length > 0)
     throw new UserError(`invalid manifests:\n${loaded.errors.map((e) => `  ${e.message}`).join('\n')}`);
   // A hidden model is benchmarked only when named, as `podium plan` does.
-  const models = loaded.models.filter((m) =>
-    values.model ? m.manifest.id === values.model : !m.manifest.hidden,
-  );
-  const datasets = loaded.datasets.filter((d) => !values.dataset || d.manifest.id === values.dataset);
+  const { models, datasets } = selectManifests(loaded, { model: values.model, dataset: values.dataset });
   if (models.length === 0 || datasets.length === 0) throw new UserError('no model × dataset pair matches');
   const reports = await runBoard({
     ...common,
     models,
     datasets,
     logger,
+    localOnly: values.local,
     ...(outDir === undefined ? {} : { outDir }),
     onProgress: bar.update,
     onPairStart: (p, i, n) => bar.start(`[${i + 1}/${n}] ${p.model.manifest.id} × ${p.dataset.manifest.id}`),
@@ -141,7 +149,11 @@ export async function runBenchmarks(values: RunOptions, positionals: string[] = 
     console.log(
       `\n${ran.length} pair(s) up to date or benchmarked, ${reports.length - ran.length - failed.length} skipped, ${failed.length} failed`,
     );
-  return failed.length === 0 ? 0 : failed.every((r) => 'error' in r && r.error instanceof UserError) ? 2 : 1;
+  return failed.length === 0
+    ? EXIT.ok
+    : failed.every((r) => 'error' in r && r.error instanceof UserError)
+      ? EXIT.user
+      : EXIT.internal;
 }
 
 function describe(r: PairReport): string {

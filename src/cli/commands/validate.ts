@@ -3,6 +3,7 @@ import { basename, join, resolve } from 'node:path';
 import { loadAllManifests } from '../../lib/manifest/discover.ts';
 import { MANIFEST_KINDS } from '../../lib/manifest/policy.ts';
 import { displayPath } from '../../lib/util/paths.ts';
+import { EXIT } from '../exit-codes.ts';
 import { defineCommand, defineOptions, type OptionValues, resolveRoot, rootOption } from '../spec.ts';
 
 const options = defineOptions({
@@ -34,7 +35,7 @@ export async function validate(values: ValidateOptions, positionals: string[]): 
   }
   if (errors.length > 0) {
     console.error(`\n${errors.length} of ${total} manifest${total === 1 ? '' : 's'} failed validation.`);
-    return 2;
+    return EXIT.user;
   }
   console.log(`\nall ${total} manifest${total === 1 ? '' : 's'} valid.`);
   return 0;

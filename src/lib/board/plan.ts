@@ -10,12 +10,12 @@ import { EVALUATOR_VERSION } from '../eval/params.ts';
 import { resolveWeights } from '../fetch/weights.ts';
 import { loadAllManifests } from '../manifest/discover.ts';
 import type { LoadedDataset, LoadedModel } from '../manifest/load.ts';
-import { buildClassMap } from '../runner/class-map.ts';
 import type { Metrics } from '../schema/metrics.ts';
 import { shardCountFor } from '../shards/shards.ts';
-import { isUserError, UserError } from '../util/errors.ts';
-import { computeCacheKey, FULL_RUN } from './cache-key.ts';
+import { UserError } from '../util/errors.ts';
+import { FULL_RUN } from './cache-key.ts';
 import { type DatasetInputs, readDatasetInputs } from './dataset-inputs.ts';
+import { pairCacheKey, pairProblem, selectManifests } from './pairs.ts';
 import { readResultIfExists, resultPath, resultRelativePath } from './store.ts';
 
 /**
@@ -84,27 +84,24 @@ export async function planBenchmarks(options: PlanOptions): Promise<Plan> {
         errors.map((e) => `  - ${e.message.replace(/\n/g, '\n    ')}`).join('\n'),
     );
   }
-  const selectedModels = select(models, options.model, 'model');
-  const selectedDatasets = select(datasets, options.dataset, 'dataset');
+  const selected = selectManifests({ models, datasets }, options);
   const maxPerShard = options.maxImagesPerShard ?? DEFAULT_MAX_IMAGES_PER_SHARD;
 
-  const skipped: SkippedPair[] = [];
-  const runnable: LoadedModel[] = [];
-  for (const m of selectedModels) {
-    if (m.manifest.hidden && options.model === undefined)
-      skipped.push({
-        model: m.manifest.id,
-        dataset: null,
-        reason: 'hidden (name it with --model to run it)',
-      });
-    else runnable.push(m);
-  }
+  const skipped: SkippedPair[] = selected.hidden.map((m) => ({
+    model: m.manifest.id,
+    dataset: null,
+    reason: 'hidden (name it with --model to run it)',
+  }));
+  for (const m of selected.models)
+    if (m.manifest.weights === undefined)
+      skipped.push({ model: m.manifest.id, dataset: null, reason: 'awaiting export (no weights yet)' });
+  const runnable = selected.models.filter((m) => m.manifest.weights !== undefined);
 
   const weights = new Map<string, string>();
   for (const m of runnable) weights.set(m.manifest.id, await weightsSha256(m, options.cacheDir));
 
   const pairs: PlannedPair[] = [];
-  for (const d of selectedDatasets) {
+  for (const d of selected.datasets) {
     const inputs =
       runnable.length > 0 ? await readDatasetInputs(d, { cacheDir: options.cacheDir }) : undefined;
     if (!inputs) continue;
@@ -173,24 +170,10 @@ export function toMatrix(plan: Plan): { include: MatrixEntry[] } {
   return { include };
 }
 
-function select<T extends LoadedModel | LoadedDataset>(
-  all: readonly T[],
-  id: string | undefined,
-  kind: 'model' | 'dataset',
-): T[] {
-  if (id === undefined) return [...all];
-  const found = all.filter((x) => x.manifest.id === id);
-  if (found.length === 0) {
-    const folder = kind === 'model' ? 'models' : 'datasets';
-    throw new UserError(`--${kind}: no ${kind} "${id}" (expected ${folder}/${id}/${kind}.yaml)`);
-  }
-  return found;
-}
-
 /** The weights' sha256 without downloading: pinned in the manifest, or hashed when local and unpinned. */
 async function weightsSha256(model: LoadedModel, cacheDir: string | undefined): Promise<string> {
   const w = model.manifest.weights;
-  if (w.sha256 !== undefined) return w.sha256;
+  if (w?.sha256 !== undefined) return w.sha256;
   return (await resolveWeights(model, { cacheDir })).sha256;
 }
 
@@ -200,13 +183,10 @@ function incompatibility(
   dataset: LoadedDataset,
   inputs: DatasetInputs,
 ): string | undefined {
-  try {
-    buildClassMap(model.manifest.classes, inputs.gt.categories, { file: inputs.label });
-    return undefined;
-  } catch (err) {
-    if (!isUserError(err)) throw err;
-    return `classes do not match ${dataset.manifest.id}'s categories: ${err.message}`;
-  }
+  const problem = pairProblem(model, inputs.gt.categories, inputs.label);
+  return problem === undefined
+    ? undefined
+    : `classes do not match ${dataset.manifest.id}'s categories: ${problem}`;
 }
 
 async function planPair(
@@ -218,13 +198,7 @@ async function planPair(
 ): Promise<PlannedPair> {
   const modelId = model.manifest.id;
   const datasetId = dataset.manifest.id;
-  const cacheKey = computeCacheKey({
-    weightsSha256: weights,
-    annotationsSha256: inputs.annotationsSha256,
-    images: inputs.images,
-    model: model.manifest,
-    inference: FULL_RUN,
-  });
+  const cacheKey = pairCacheKey({ model, weightsSha256: weights, ground: inputs, inference: FULL_RUN });
   const result = resultRelativePath(datasetId, modelId);
   const stored = await readResultIfExists(resultPath(ctx.repoRoot, datasetId, modelId), result);
   const storedCacheKey = stored?.run?.cacheKey ?? null;

@@ -12,6 +12,8 @@ export interface ExtractOptions {
   readonly maxEntries?: number;
   /** Names the archive in messages. */
   readonly label?: string;
+  /** Only entries whose (safe, normalised) name passes are written; the others are read past. */
+  readonly select?: (name: string) => boolean;
 }
 
 /**
@@ -47,6 +49,38 @@ export async function extractZipOnce(
   }
 }
 
+/**
+ * Extracts one file of a zip archive into `<cacheDir>/members/<sha256>/<member>` once and returns
+ * its path: COCO's annotations archive holds 1.6 GB of JSON of which a benchmark needs 25 MB.
+ * Written beside its final place and renamed, so a file there is always complete.
+ */
+export async function extractMemberOnce(
+  zipPath: string,
+  sha256: string,
+  member: string,
+  cacheDir: string,
+  options: Omit<ExtractOptions, 'select'> = {},
+): Promise<string> {
+  const label = options.label ?? zipPath;
+  const wanted = safeEntryName(member);
+  if (typeof wanted !== 'string' || wanted !== member)
+    throw new UserError(`"${member}" is not a plain path inside an archive`, { file: label });
+  const target = join(cacheDir, 'members', sha256, ...member.split('/'));
+  if (await isFile(target)) return target;
+  const tmp = join(cacheDir, 'members', `${sha256}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  await mkdir(tmp, { recursive: true });
+  try {
+    await extractZip(zipPath, tmp, { ...options, select: (name) => name === member });
+    const out = join(tmp, ...member.split('/'));
+    if (!(await isFile(out))) throw new UserError(`the archive has no member "${member}"`, { file: label });
+    await mkdir(dirname(target), { recursive: true });
+    await rename(out, target);
+    return target;
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
 /** Streams `zipPath` into `dest` (which must exist). */
 export async function extractZip(zipPath: string, dest: string, options: ExtractOptions = {}): Promise<void> {
   const label = options.label ?? zipPath;
@@ -76,6 +110,29 @@ export async function extractZip(zipPath: string, dest: string, options: Extract
       return;
     }
     seen.add(name);
+    if (options.select && !options.select(name)) {
+      // Inflated and dropped: fflate's streaming reader keeps the chunks of an entry that is never
+      // started, so skipping without starting would hold the whole archive in memory.
+      file.ondata = (err, chunk) => {
+        if (failure) return;
+        if (err) {
+          failure = new UserError(`corrupt entry "${name}": ${err.message}`, { file: label });
+          return;
+        }
+        written += chunk.byteLength;
+        if (written > maxBytes)
+          failure = new UserError(`extracts to more than ${maxBytes} bytes; refusing`, { file: label });
+      };
+      try {
+        file.start();
+      } catch (err) {
+        failure = new UserError(`entry "${name}" uses an unsupported compression (${file.compression})`, {
+          file: label,
+          cause: err,
+        });
+      }
+      return;
+    }
     const out = join(dest, ...name.split('/'));
     mkdirSync(dirname(out), { recursive: true });
     const fd = openSync(out, 'wx');
@@ -136,6 +193,14 @@ function safeEntryName(raw: string): string | null | { problem: string } {
   if (name.split('/').some((part) => part === '..')) return { problem: '".." in the path' };
   const normal = posix.normalize(name);
   return normal === '.' || normal === '' ? null : normal;
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
 }
 
 async function isDir(path: string): Promise<boolean> {

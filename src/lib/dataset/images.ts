@@ -68,11 +68,23 @@ export async function openImageStore(
     label: `${label}: images.archive`,
     cacheDir: options.cacheDir,
     progress: options.progress,
+    allowHttp: true,
     network: options.network,
   });
-  const root = await extractZipOnce(archive.path, archive.sha256, cacheRoot(options.cacheDir), {
+  const extracted = await extractZipOnce(archive.path, archive.sha256, cacheRoot(options.cacheDir), {
     label: `${label}: images.archive`,
   });
+  if (images.member === undefined) return folderStore(extracted, archive.sha256, label);
+  // The schema refuses ".." in member; resolving inside the extracted folder checks it again.
+  const root = resolveInside(extracted, extracted, images.member);
+  if (
+    root === undefined ||
+    !(await stat(root).then(
+      (s) => s.isDirectory(),
+      () => false,
+    ))
+  )
+    throw new UserError(`images.member: the archive has no folder "${images.member}"`, { file: label });
   return folderStore(root, archive.sha256, label);
 }
 

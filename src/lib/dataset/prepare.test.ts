@@ -257,3 +257,95 @@ describe('openImageStore (baseUrl)', () => {
     }
   });
 });
+
+describe('prepareDataset (archive members, COCO layout over plain http)', () => {
+  const coco = {
+    images: [{ id: 139, file_name: '000000000139.jpg', width: 8, height: 6 }],
+    annotations: [{ id: 1, image_id: 139, category_id: 1, bbox: [1, 1, 2, 2], area: 4, iscrowd: 0 }],
+    categories: [{ id: 1, name: 'person' }],
+  };
+
+  it('downloads both archives once (pinned http, exact bytes), extracts only the annotations member, and roots the images in the member folder', async () => {
+    const json = JSON.stringify(coco);
+    const annotationsZip = zipSync({
+      'annotations/instances_val2017.json': Buffer.from(json),
+      // Large neighbours a benchmark does not need: read past, never written.
+      'annotations/captions_val2017.json': new Uint8Array(200_000),
+    });
+    const imagesZip = zipSync({ 'val2017/000000000139.jpg': await png(8, 6) });
+    const files: Record<string, Uint8Array> = {
+      '/annotations/annotations_trainval2017.zip': annotationsZip,
+      '/zips/val2017.zip': imagesZip,
+    };
+    const requests: string[] = [];
+    const server = createServer((req, res) => {
+      requests.push(req.url ?? '');
+      const body = files[req.url ?? ''];
+      if (body) res.writeHead(200, { 'content-length': body.length }).end(body);
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    try {
+      // A public name as a manifest would give it, resolved to the loopback test server.
+      const base = `http://images.example.org:${(server.address() as AddressInfo).port}`;
+      const network = {
+        allowLoopback: true,
+        resolve: async () => [{ address: '127.0.0.1', family: 4 }],
+      };
+      const file = await manifest(
+        'coco-like',
+        [
+          'format: coco',
+          'annotations:',
+          `  archive: { url: "${base}/annotations/annotations_trainval2017.zip", sha256: ${sha(annotationsZip)}, bytes: ${annotationsZip.length} }`,
+          '  member: annotations/instances_val2017.json',
+          `  sha256: ${sha(json)}`,
+          'images:',
+          `  archive: { url: "${base}/zips/val2017.zip", sha256: ${sha(imagesZip)}, bytes: ${imagesZip.length} }`,
+          '  member: val2017',
+          '',
+        ].join('\n'),
+      );
+      const loaded = await loadDatasetManifest(file, { repoRoot: repo });
+      const prepared = await prepareDataset(loaded, { cacheDir, network });
+      expect(prepared.gt).toEqual(coco);
+      // The member's own digest, whatever archive it came in.
+      expect(prepared.annotationsSha256).toBe(sha(json));
+      expect(await readdir(join(cacheDir, 'members', sha(annotationsZip), 'annotations'))).toEqual([
+        'instances_val2017.json',
+      ]);
+      expect(prepared.images.root).toBe(join(cacheDir, 'extracted', sha(imagesZip), 'val2017'));
+      expect(sha(await readFile(await prepared.images.resolve('000000000139.jpg')))).toBe(
+        sha(await png(8, 6)),
+      );
+      await prepareDataset(loaded, { cacheDir, network });
+      expect(requests.sort()).toEqual(['/annotations/annotations_trainval2017.zip', '/zips/val2017.zip']);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((ok) => server.close(ok));
+    }
+  });
+
+  it('names the member when the archive lacks it or its digest differs', async () => {
+    const zip = zipSync({ 'annotations/other.json': Buffer.from('{}') });
+    const dir = join(repo, 'datasets', 'nomember');
+    await mkdir(join(dir, 'images'), { recursive: true });
+    await writeFile(join(dir, 'ann.zip'), zip);
+    const file = await manifest(
+      'nomember',
+      `format: coco\nannotations: { archive: { path: ann.zip }, member: annotations/instances_val2017.json }\nimages: { path: images }\n`,
+    );
+    await expect(
+      prepareDataset(await loadDatasetManifest(file, { repoRoot: repo }), { cacheDir }),
+    ).rejects.toThrow(
+      'datasets/nomember/dataset.yaml: annotations.archive: the archive has no member "annotations/instances_val2017.json"',
+    );
+    const bad = await manifest(
+      'nomember',
+      `format: coco\nannotations: { archive: { path: ann.zip }, member: annotations/other.json, sha256: "${'0'.repeat(64)}" }\nimages: { path: images }\n`,
+    );
+    await expect(
+      prepareDataset(await loadDatasetManifest(bad, { repoRoot: repo }), { cacheDir }),
+    ).rejects.toThrow('sha256 mismatch for member "annotations/other.json"');
+  });
+});

@@ -5,7 +5,7 @@
  *
  * Pixels are RGB, interleaved, row-major, 0–255 (the layout sharp takes as raw input).
  */
-import type { Rng } from './prng.ts';
+import type { Rng } from '../util/prng.ts';
 
 export type Rgb = [number, number, number];
 

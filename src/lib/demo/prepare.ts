@@ -165,7 +165,7 @@ async function prepareModel(
   if (hasManifest) {
     const loaded = await loadModelManifest(manifestFile, { repoRoot: options.root });
     const w = loaded.manifest.weights;
-    if (!('path' in w) || w.path !== WEIGHTS_FILE || !w.sha256) {
+    if (!w || !('path' in w) || w.path !== WEIGHTS_FILE || !w.sha256) {
       throw new UserError(`weights: the demo expects {path: ${WEIGHTS_FILE}, sha256: <pin>}`, {
         file: shown,
       });

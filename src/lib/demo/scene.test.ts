@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { hashSeed, Rng } from './prng.ts';
+import { hashSeed, Rng } from '../util/prng.ts';
 import { renderScene } from './scene.ts';
 import { SHAPE_CLASSES } from './shape-classes.ts';
 

@@ -13,8 +13,9 @@
  * bbox and area are those of the cluster's visible pixels (the members are not annotated).
  * Unannotated distractors (off-class colours) may occlude objects under the same rules.
  */
+
+import { Rng } from '../util/prng.ts';
 import { paintBackground } from './background.ts';
-import { Rng } from './prng.ts';
 import { type Clip, forEachSpan, type Shape, shapePixelArea } from './raster.ts';
 import { DISTRACTOR_RGB, SHAPE_CLASSES, SHAPE_KINDS } from './shape-classes.ts';
 

@@ -13,8 +13,13 @@ import { guardedGet, type NetworkOptions, TransientError } from './guarded-reque
 import { type Progress, progressFor } from './progress.ts';
 
 export interface DownloadOptions {
-  /** https URL. */
+  /** https URL (plain http only with `allowHttp`, or to loopback in tests). */
   readonly url: string;
+  /**
+   * Accept a plain http URL to a public host: only for data pinned by sha256 and exact size (see
+   * DataUrl in schema/common.ts), never for weights. Internal hosts stay refused.
+   */
+  readonly allowHttp?: boolean | undefined;
   /** Expected digest: the download is kept only if it matches. */
   readonly sha256: string;
   /** Exact size when the manifest declares it. */
@@ -63,7 +68,10 @@ export function downloadToCache(options: DownloadOptions): Promise<string> {
       label: options.label ?? options.url,
       progress: progressFor(shortName(options.url), options.progress),
       idleTimeoutMs: options.idleTimeoutMs ?? 60_000,
-      network: options.network,
+      network:
+        options.allowHttp === true && options.bytes !== undefined
+          ? { ...options.network, allowPlainHttp: true }
+          : options.network,
       retries: options.retries ?? 3,
     });
     return blob;

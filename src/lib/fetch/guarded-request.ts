@@ -30,6 +30,11 @@ export interface NetworkOptions {
    * 127.0.0.1. Set only by code (tests pass it explicitly); nothing a manifest holds reaches it.
    */
   readonly allowLoopback?: boolean | undefined;
+  /**
+   * Plain http to public hosts, for data pinned by sha256 and exact size (download.ts sets it from
+   * a dataset manifest's DataUrl; integrity comes from the pin). Internal hosts stay refused.
+   */
+  readonly allowPlainHttp?: boolean | undefined;
   /** Redirects followed before giving up. Default 5. */
   readonly maxRedirects?: number | undefined;
 }
@@ -111,7 +116,8 @@ async function checkTarget(
   const literal = ipLiteral(url.hostname);
   const loopbackLiteral = literal !== undefined && isLoopbackAddress(literal);
   // Plain http only where a test allowed loopback, and then only to loopback addresses (below).
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopbackOk)) {
+  const plainOk = network.allowPlainHttp === true;
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && (loopbackOk || plainOk))) {
     throw refuse('only https URLs are allowed');
   }
   if (url.username || url.password) throw refuse('URLs must not contain credentials');
@@ -137,7 +143,7 @@ async function checkTarget(
       throw refuse(`${url.hostname} resolves to ${address}, a ${why}`);
     }
   }
-  if (url.protocol === 'http:' && !addresses.every((a) => isLoopbackAddress(a.address))) {
+  if (url.protocol === 'http:' && !plainOk && !addresses.every((a) => isLoopbackAddress(a.address))) {
     throw refuse('only https URLs are allowed');
   }
   const first = addresses[0]!;

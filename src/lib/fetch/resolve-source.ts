@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { formatBytes, type Source } from '../schema/common.ts';
+import { type DataSource, formatBytes, type Source } from '../schema/common.ts';
 import { UserError } from '../util/errors.ts';
 import { sha256File } from '../util/hash.ts';
 import { displayPath, resolveRealInside } from '../util/paths.ts';
@@ -25,6 +25,8 @@ export interface ResolveContext {
   readonly maxBytes?: number | undefined;
   readonly cacheDir?: string | undefined;
   readonly progress?: boolean | undefined;
+  /** Data sources may be pinned plain http (DataUrl); weights may not. */
+  readonly allowHttp?: boolean | undefined;
   readonly network?: NetworkOptions | undefined;
 }
 
@@ -33,7 +35,7 @@ export interface ResolveContext {
  * against its sha256 while streaming), a local one is checked to lie inside the repository, to be
  * under the size limit and, when the manifest gives a sha256, to match it.
  */
-export async function resolveSource(source: Source, ctx: ResolveContext): Promise<ResolvedFile> {
+export async function resolveSource(source: Source | DataSource, ctx: ResolveContext): Promise<ResolvedFile> {
   if ('url' in source) {
     const path = await downloadToCache({
       url: source.url,
@@ -43,6 +45,7 @@ export async function resolveSource(source: Source, ctx: ResolveContext): Promis
       cacheDir: ctx.cacheDir,
       label: ctx.label,
       progress: ctx.progress,
+      allowHttp: ctx.allowHttp,
       network: ctx.network,
     });
     return { path, sha256: source.sha256, bytes: (await stat(path)).size };

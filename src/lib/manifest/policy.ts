@@ -1,5 +1,5 @@
 import { basename, dirname, posix } from 'node:path';
-import type { Source } from '../schema/common.ts';
+import type { DataSource, Source } from '../schema/common.ts';
 import type { DatasetManifest } from '../schema/dataset-manifest.ts';
 import type { FieldProblem } from '../schema/format-error.ts';
 import type { ModelManifest } from '../schema/model-manifest.ts';
@@ -52,7 +52,7 @@ export function locationProblems(kind: ManifestKind, id: string, loc: ManifestLo
 
 function sourceReference(
   field: readonly (string | number)[],
-  source: Source,
+  source: Source | DataSource,
   maxBytes?: number,
 ): LocalReference[] {
   return 'path' in source
@@ -62,13 +62,20 @@ function sourceReference(
 
 /** Local paths of a model manifest (the weights, when they sit in the repository). */
 export function modelLocalReferences(m: ModelManifest, maxWeightsBytes: number): LocalReference[] {
-  return sourceReference(['weights', 'path'], m.weights, maxWeightsBytes);
+  return m.weights ? sourceReference(['weights', 'path'], m.weights, maxWeightsBytes) : [];
 }
 
 /** Local paths of a dataset manifest: annotations, images folder or archive. */
 export function datasetLocalReferences(m: DatasetManifest): LocalReference[] {
   const refs: LocalReference[] = [];
-  if (m.annotations) refs.push(...sourceReference(['annotations', 'path'], m.annotations));
+  if (m.annotations) {
+    if ('archive' in m.annotations)
+      refs.push(...sourceReference(['annotations', 'archive', 'path'], m.annotations.archive));
+    else refs.push(...sourceReference(['annotations', 'path'], m.annotations));
+  }
+  for (const [i, part] of (m.licenses ?? []).entries())
+    if (part.file !== undefined)
+      refs.push({ field: ['licenses', i, 'file'], path: part.file, directory: false });
   if ('path' in m.images) refs.push({ field: ['images', 'path'], path: m.images.path, directory: true });
   if ('archive' in m.images) refs.push(...sourceReference(['images', 'archive', 'path'], m.images.archive));
   return refs;

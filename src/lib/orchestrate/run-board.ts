@@ -1,9 +1,8 @@
+import { pairProblem } from '../board/pairs.ts';
 import { resultPathIn } from '../board/store.ts';
 import { type PreparedDataset, prepareDataset } from '../dataset/prepare.ts';
 import { cacheRoot } from '../fetch/cache.ts';
 import type { LoadedDataset, LoadedModel } from '../manifest/load.ts';
-import { buildClassMap } from '../runner/class-map.ts';
-import { isUserError } from '../util/errors.ts';
 import { type RunPairOptions, type RunPairOutcome, runPair } from './run-pair.ts';
 
 export interface BoardPair {
@@ -21,6 +20,11 @@ export interface RunBoardOptions extends Omit<RunPairOptions, 'model' | 'dataset
   readonly datasets: readonly LoadedDataset[];
   /** Results go to <outDir>/<dataset>/<model>.json instead of the repository's results/. */
   readonly outDir?: string;
+  /**
+   * Only pairs whose weights and data are in the repository (the offline demo): a model or
+   * dataset with a download is skipped, and said so, instead of fetched.
+   */
+  readonly localOnly?: boolean;
   readonly onPairStart?: (pair: BoardPair, index: number, total: number) => void;
   readonly onPairEnd?: (report: PairReport) => void;
 }
@@ -38,6 +42,17 @@ export async function runBoard(options: RunBoardOptions): Promise<PairReport[]> 
   let index = 0;
   for (const pair of pairs) {
     const { model, dataset } = pair;
+    const notHere = model.manifest.weights === undefined ? undefined : whyNotLocal(pair, options.localOnly);
+    if (model.manifest.weights === undefined || notHere !== undefined) {
+      const report = {
+        pair,
+        skipped: notHere ?? 'awaiting export: no weights yet (the export workflow proposes them)',
+      };
+      index++;
+      reports.push(report);
+      options.onPairEnd?.(report);
+      continue;
+    }
     let prepared = preparedById.get(dataset.manifest.id);
     if (prepared === undefined) {
       try {
@@ -50,14 +65,9 @@ export async function runBoard(options: RunBoardOptions): Promise<PairReport[]> 
     }
     const report = await (async (): Promise<PairReport> => {
       if (prepared instanceof Error) return { pair, error: prepared };
-      try {
-        buildClassMap(model.manifest.classes, prepared.gt.categories);
-      } catch (err) {
-        if (!isUserError(err)) throw err;
-        return {
-          pair,
-          skipped: `its classes are not the dataset's (${err.message.replace(/^[^:]*: /, '')})`,
-        };
+      const problem = pairProblem(model, prepared.gt.categories);
+      if (problem !== undefined) {
+        return { pair, skipped: `its classes are not the dataset's (${problem.replace(/^[^:]*: /, '')})` };
       }
       options.onPairStart?.(pair, index, pairs.length);
       try {
@@ -80,4 +90,23 @@ export async function runBoard(options: RunBoardOptions): Promise<PairReport[]> 
     options.onPairEnd?.(report);
   }
   return reports;
+}
+
+/** With localOnly, why this pair would need a download; undefined when it runs from the repository. */
+function whyNotLocal(pair: BoardPair, localOnly: boolean | undefined): string | undefined {
+  if (!localOnly) return undefined;
+  const weights = pair.model.manifest.weights;
+  if (weights && 'url' in weights)
+    return 'its weights are a download (--local runs only what is in the repository)';
+  if (datasetIsRemote(pair.dataset))
+    return 'the dataset is a download (--local runs only what is in the repository)';
+  return undefined;
+}
+
+function datasetIsRemote(dataset: LoadedDataset): boolean {
+  const { images, annotations } = dataset.manifest;
+  if ('baseUrl' in images) return true;
+  if ('archive' in images && 'url' in images.archive) return true;
+  if (annotations === undefined) return false;
+  return 'archive' in annotations ? 'url' in annotations.archive : 'url' in annotations;
 }

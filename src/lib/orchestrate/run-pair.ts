@@ -8,7 +8,8 @@
  */
 import { rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { BOARD_INFERENCE, computeCacheKey, type InferenceParams } from '../board/cache-key.ts';
+import { BOARD_INFERENCE, type InferenceParams } from '../board/cache-key.ts';
+import { pairCacheKey } from '../board/pairs.ts';
 import { readResultIfExists, resultPath, saveResult } from '../board/store.ts';
 import { type PreparedDataset, prepareDataset } from '../dataset/prepare.ts';
 import { buildMetrics } from '../eval/build-metrics.ts';
@@ -24,6 +25,7 @@ import type { ShardPart } from '../shards/merge-shards.ts';
 import { writeShardPredictions } from '../shards/shard-file.ts';
 import type { Shard } from '../shards/shards.ts';
 import { isUserError, UserError } from '../util/errors.ts';
+import { withFileLock } from '../util/file-lock.ts';
 import { removeCheckpoint } from './checkpoint.ts';
 import { infer } from './infer.ts';
 import {
@@ -80,7 +82,30 @@ export interface RunPairOutcome {
   readonly failures: number;
 }
 
+/**
+ * Runs one pair while holding its lock in the cache (locks/<dataset>--<model>[--shard…].lock), so
+ * that two `podium run` processes sharing a cache never write one checkpoint, predictions file or
+ * result at once: the second waits, then finds the pair done. A lock left by a killed process is
+ * taken over (util/file-lock.ts).
+ */
 export async function runPair(options: RunPairOptions): Promise<RunPairOutcome> {
+  const { model, dataset, logger } = options;
+  const scope = [
+    dataset.manifest.id,
+    model.manifest.id,
+    ...(options.shard ? [`shard-${options.shard.index}-of-${options.shard.count}`] : []),
+    ...(options.limit ? [`limit-${options.limit}`] : []),
+  ].join('--');
+  const lock = join(cacheRoot(options.cacheDir), 'locks', `${scope}.lock`);
+  return withFileLock(lock, () => runPairLocked(options), {
+    onWait: (holder) =>
+      logger.info?.(
+        `${model.manifest.id} × ${dataset.manifest.id}: waiting for ${holder}, which runs it on this cache`,
+      ),
+  });
+}
+
+async function runPairLocked(options: RunPairOptions): Promise<RunPairOutcome> {
   const { model, dataset, logger } = options;
   const cache = cacheRoot(options.cacheDir);
   const repoRoot = model.repoRoot;
@@ -95,13 +120,7 @@ export async function runPair(options: RunPairOptions): Promise<RunPairOutcome> 
   const weights = await resolveWeights(model, { cacheDir: cache });
 
   const inference: InferenceParams = { ...BOARD_INFERENCE, limit, shard };
-  const cacheKey = computeCacheKey({
-    weightsSha256: weights.sha256,
-    annotationsSha256: prepared.annotationsSha256,
-    images: gtJson.images.map((im) => im.file_name),
-    model: model.manifest,
-    inference,
-  });
+  const cacheKey = pairCacheKey({ model, weightsSha256: weights.sha256, ground: prepared, inference });
 
   const out = options.out ?? resultPath(repoRoot, dataset.manifest.id, model.manifest.id);
   const label = relative(process.cwd(), out) || out;
@@ -136,6 +155,8 @@ export async function runPair(options: RunPairOptions): Promise<RunPairOutcome> 
     await writePredictions(predictionsFile, predictions);
   } else if (!options.force) {
     predictions = await readCachedPredictions(predictionsFile, cacheKey, logger);
+    // A run killed after writing its predictions but before removing its checkpoint left one.
+    if (predictions) await removeCheckpoint(checkpointFile);
   }
   const status: RunPairStatus = options.shards ? 'merged' : predictions ? 'evaluated' : 'ran';
   if (!predictions) {

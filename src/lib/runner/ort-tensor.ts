@@ -20,9 +20,16 @@ export function float16Tensor(bits: Uint16Array, dims: readonly number[]): ort.T
   return tensor;
 }
 
-/** An input tensor of the model's dtype: float32 data, or float16 as raw half bits. */
-export function inputTensor(data: Float32Array | Uint16Array, dims: readonly number[]): ort.Tensor {
-  return data instanceof Uint16Array ? float16Tensor(data, dims) : new ort.Tensor('float32', data, dims);
+/** Data of an input tensor: its element type follows the array (Uint16Array: float16 half bits). */
+export type FeedData = Float32Array | Uint16Array | Uint8Array | Int32Array | BigInt64Array;
+
+/** An input tensor of the model's dtype: float32, float16 as raw half bits, uint8, int32 or int64. */
+export function inputTensor(data: FeedData, dims: readonly number[]): ort.Tensor {
+  if (data instanceof Uint16Array) return float16Tensor(data, dims);
+  if (data instanceof Uint8Array) return new ort.Tensor('uint8', data, dims);
+  if (data instanceof Int32Array) return new ort.Tensor('int32', data, dims);
+  if (data instanceof BigInt64Array) return new ort.Tensor('int64', data, dims);
+  return new ort.Tensor('float32', data, dims);
 }
 
 /** Reads a float tensor output (float32, float16 or float64) as a Float32Array. */

@@ -23,13 +23,20 @@ import type { ImageTransform } from './boxes.ts';
 import type { BoundDecoder } from './decoders/types.ts';
 import { type RunEnvironment, runEnvironment } from './environment.ts';
 import type { Logger } from './logger.ts';
-import { resolveInput } from './model-input.ts';
-import { type CocoDetection, finalizeDetections, type PostprocessOptions } from './postprocess.ts';
+import { type ResolvedInput, resolveInput } from './model-input.ts';
+import {
+  type CocoDetection,
+  type DropCounts,
+  finalizeDetections,
+  noDrops,
+  type PostprocessOptions,
+} from './postprocess.ts';
 import {
   normalisationTable,
   type PreparedImage,
   type PreprocessOptions,
   preprocessImage,
+  type TensorBuffer,
 } from './preprocess.ts';
 import type { FeedTensor, ModelSession, RunResult } from './session.ts';
 import { summarise, type TimingStats } from './stats.ts';
@@ -116,6 +123,8 @@ export interface PipelineResult {
   /** Images processed without error. */
   images: number;
   failures: ImageFailure[];
+  /** Candidates the shared post-processing dropped: non-finite, or clipped to nothing. */
+  dropped: DropCounts;
   speed: SpeedSummary;
   environment: RunEnvironment;
 }
@@ -129,15 +138,50 @@ interface PreparedSlot {
 
 interface PreparedBatch {
   slots: PreparedSlot[];
-  /** NCHW data of the successful images, in slot order, padded to the fixed batch if any. */
-  feed?: FeedTensor;
+  /**
+   * The image tensor of the successful images (in slot order, padded to the fixed batch if
+   * any) and the extra inputs; absent when every image failed.
+   */
+  feeds?: Record<string, FeedTensor>;
+  /** Spatial size of the image tensor. */
+  width?: number;
+  height?: number;
 }
 
 /** A batch whose inference has been started. */
 interface RunningBatch {
   slots: PreparedSlot[];
-  feed?: FeedTensor;
+  width?: number;
+  height?: number;
   result: Promise<RunResult | undefined>;
+}
+
+/** Dims of an image tensor of n images in the given layout. */
+function imageDims(layout: ResolvedInput['layout'], n: number, H: number, W: number): number[] {
+  if (layout === 'NHWC') return [n, H, W, 3];
+  if (layout === 'CHW') return [3, H, W];
+  return [n, 3, H, W];
+}
+
+/** The extra inputs of a batch: one [w, h] or [h, w] per image, as the manifest declares. */
+function extraFeeds(
+  input: ResolvedInput,
+  originals: readonly { width: number; height: number }[],
+  inputSizes: readonly { width: number; height: number }[],
+): Record<string, FeedTensor> {
+  const feeds: Record<string, FeedTensor> = {};
+  for (const e of input.extras) {
+    const sizes = e.value === 'original-size' ? originals : inputSizes;
+    const values = sizes.flatMap((s) => (e.order === 'wh' ? [s.width, s.height] : [s.height, s.width]));
+    const data =
+      e.dtype === 'int64'
+        ? BigInt64Array.from(values, (v) => BigInt(v))
+        : e.dtype === 'int32'
+          ? Int32Array.from(values)
+          : Float32Array.from(values);
+    feeds[e.name] = { data, dims: e.rank === 2 ? [sizes.length, 2] : [2] };
+  }
+  return feeds;
 }
 
 const fileOf = (image: PipelineImage) =>
@@ -167,19 +211,31 @@ export async function runPipeline(
   const warmBatch = input.fixedBatch ? B : 1;
   for (let i = 0; i < (options.warmup ?? 2); i++) {
     const size = warmBatch * 3 * wh * ww;
-    const zeros = input.dtype === 'float16' ? new Uint16Array(size) : new Float32Array(size);
-    await session.run({ [input.name]: { data: zeros, dims: [warmBatch, 3, wh, ww] } }, decoder.outputNames, {
-      transfer: true,
-    });
+    const zeros =
+      input.dtype === 'float16'
+        ? new Uint16Array(size)
+        : input.dtype === 'uint8'
+          ? new Uint8Array(size)
+          : new Float32Array(size);
+    const sizes = Array.from({ length: warmBatch }, () => ({ width: ww, height: wh }));
+    await session.run(
+      {
+        [input.name]: { data: zeros, dims: imageDims(input.layout, warmBatch, wh, ww) },
+        ...extraFeeds(input, sizes, sizes),
+      },
+      decoder.outputNames,
+      { transfer: true },
+    );
   }
 
   async function prepare(batch: readonly PipelineImage[]): Promise<PreparedBatch> {
     const slots: PreparedSlot[] = batch.map((image) => ({ image, preprocessMs: 0 }));
-    let buffer: Float32Array | undefined;
+    let buffer: TensorBuffer | undefined;
     let plane = 0;
     if (pre.size) {
       plane = 3 * pre.size[0] * pre.size[1];
-      buffer = new Float32Array((input.fixedBatch ? B : batch.length) * plane);
+      const length = (input.fixedBatch ? B : batch.length) * plane;
+      buffer = input.dtype === 'uint8' ? new Uint8Array(length) : new Float32Array(length);
     }
     const prepared: (PreparedImage | undefined)[] = await Promise.all(
       slots.map(async (slot, k) => {
@@ -199,7 +255,7 @@ export async function runPipeline(
     for (const slot of slots) checkAnnotatedSize(slot.image, slot.transform, options.annotationsFile);
     const ok = prepared.filter((p): p is PreparedImage => p !== undefined);
     if (ok.length === 0) return { slots };
-    let data: Float32Array;
+    let data: TensorBuffer;
     let H: number;
     let W: number;
     if (buffer) {
@@ -214,13 +270,29 @@ export async function runPipeline(
       data = input.fixedBatch ? buffer : buffer.subarray(0, ok.length * plane);
       [H, W] = pre.size!;
     } else {
-      data = ok[0]!.data; // dynamic size: batch is 1
+      data = ok[0]!.data; // variable size: batch is 1
       H = ok[0]!.transform.inputHeight;
       W = ok[0]!.transform.inputWidth;
     }
     const n = input.fixedBatch ? B : ok.length;
-    const typed = input.dtype === 'float16' ? float32ToFloat16Bits(data) : data;
-    return { slots, feed: { data: typed, dims: [n, 3, H, W] } };
+    const typed =
+      input.dtype === 'float16' && data instanceof Float32Array ? float32ToFloat16Bits(data) : data;
+    // Extra inputs of padding slots repeat the last image's sizes (their outputs are ignored).
+    const originals = ok.map((p) => ({
+      width: p.transform.originalWidth,
+      height: p.transform.originalHeight,
+    }));
+    while (originals.length < n) originals.push(originals[originals.length - 1]!);
+    const inputSizes = originals.map(() => ({ width: W, height: H }));
+    return {
+      slots,
+      width: W,
+      height: H,
+      feeds: {
+        [input.name]: { data: typed, dims: imageDims(input.layout, n, H, W) },
+        ...extraFeeds(input, originals, inputSizes),
+      },
+    };
   }
 
   // Pending preparations; wrapped so a rejection is never left unhandled while queued.
@@ -246,6 +318,7 @@ export async function runPipeline(
   const inferenceMs: number[] = [];
   const postprocessMs: number[] = [];
   let done = 0;
+  const dropped = noDrops();
 
   /** Waits for a batch's inference, decodes it, and reports its images in order. */
   async function finish(batch: RunningBatch): Promise<void> {
@@ -253,17 +326,16 @@ export async function runPipeline(
     const okSlots = batch.slots.filter((s) => !s.error);
     const tp = performance.now();
     let finals: CocoDetection[][] = [];
-    if (result && batch.feed) {
-      const dims = batch.feed.dims;
+    if (result && batch.width !== undefined && batch.height !== undefined) {
       const decoded = decoder.decode(result.outputs, {
-        inputWidth: dims[3]!,
-        inputHeight: dims[2]!,
+        inputWidth: batch.width,
+        inputHeight: batch.height,
         conf: post.conf ?? 0.001,
         maxDet: post.maxDet ?? 100,
         multiLabel,
       });
       finals = okSlots.map((slot, k) =>
-        finalizeDetections(decoded[k]!, slot.transform!, options.categoryIds, slot.image.id, post),
+        finalizeDetections(decoded[k]!, slot.transform!, options.categoryIds, slot.image.id, post, dropped),
       );
     }
     const n = Math.max(1, okSlots.length);
@@ -316,14 +388,15 @@ export async function runPipeline(
       fill();
       const settled = await queue.shift()!;
       if ('error' in settled) throw settled.error;
-      const { slots, feed } = settled.batch;
+      const { slots, feeds, width, height } = settled.batch;
       // Start this batch's inference, then finish the previous batch while it runs (on a worker
       // session the two truly overlap; in-process, run() starts only after finish() yields).
       const current: RunningBatch = {
         slots,
-        ...(feed ? { feed: { data: feed.data, dims: feed.dims } } : {}),
-        result: feed
-          ? session.run({ [input.name]: feed }, decoder.outputNames, { transfer: true })
+        ...(width === undefined ? {} : { width }),
+        ...(height === undefined ? {} : { height }),
+        result: feeds
+          ? session.run(feeds, decoder.outputNames, { transfer: true })
           : Promise.resolve(undefined),
       };
       current.result.catch(() => {}); // surfaced by finish(); avoids an unhandled rejection meanwhile
@@ -345,6 +418,7 @@ export async function runPipeline(
     detections,
     images: inferenceMs.length,
     failures,
+    dropped,
     speed: {
       preprocessMs: summarise(preprocessMs),
       inferenceMs: summarise(inferenceMs),

@@ -1,26 +1,37 @@
 /**
- * Candidates (input-tensor pixels, model class indices) → COCO-style detections (original-image
- * pixels, dataset category ids). The same for every family:
+ * Candidates (input-tensor pixels, or original pixels for exports that map boxes themselves;
+ * model class indices) → COCO-style detections (original-image pixels, dataset category ids).
+ * The same for every family:
  *   1. drop classes the dataset lacks (class map id -1) and scores <= conf;
- *   2. NMS when the decoder says duplicates remain, else top maxDet by score; both in input
- *      space, as Ultralytics does (IoU there is what the thresholds were tuned on);
- *   3. map boxes back through the letterbox / stretch, clip to the image;
- *   4. bbox as [x, y, w, h], rounded like Ultralytics' JSON (3 decimals; scores 5).
+ *   2. drop, and count, candidates with a non-finite coordinate or score (a model emitting
+ *      ±Infinity or NaN must not poison NMS or write a predictions file that cannot be read
+ *      back), and boxes that clip to zero width or height inside the image (wholly in the
+ *      letterbox padding: they cannot match any object);
+ *   3. NMS when the decoder says duplicates remain, else top maxDet by score; both in the
+ *      candidates' space, as Ultralytics does (IoU there is what the thresholds were tuned on);
+ *   4. map boxes back through the letterbox / stretch, clip to the image;
+ *   5. bbox as [x, y, w, h], rounded like Ultralytics' JSON (3 decimals; scores 5); a box whose
+ *      rounded width or height is 0 is dropped (and counted) too.
  */
-import { type ImageTransform, inputToOriginal } from './boxes.ts';
+import type { CocoResult } from '../schema/coco.ts';
+import { clipXyxy, type ImageTransform, inputToOriginal } from './boxes.ts';
 import type { Candidates } from './decoders/types.ts';
 import { NMS_DEFAULTS, type NmsOptions, nms, sortByScore } from './nms.ts';
 
-/** One detection as in a COCO results file. */
-export interface CocoDetection {
-  image_id: number;
-  category_id: number;
-  /** [x, y, width, height] in original-image pixels, origin top-left. */
-  bbox: [number, number, number, number];
-  score: number;
-}
+/** One detection as in a COCO results file; bbox [x, y, width, height] in original-image pixels. */
+export type CocoDetection = CocoResult;
 
 export type PostprocessOptions = NmsOptions;
+
+/** Candidates dropped by the shared post-processing, summed over images (see the header). */
+export interface DropCounts {
+  /** A coordinate or the score was NaN or ±Infinity. */
+  nonFinite: number;
+  /** The box clipped to zero width or height inside the image. */
+  empty: number;
+}
+
+export const noDrops = (): DropCounts => ({ nonFinite: 0, empty: 0 });
 
 const round = (x: number, places: number) => {
   const f = 10 ** places;
@@ -33,17 +44,46 @@ export function finalizeDetections(
   categoryIds: Int32Array,
   imageId: number,
   options: PostprocessOptions = {},
+  dropped: DropCounts = noDrops(),
 ): CocoDetection[] {
   const conf = options.conf ?? NMS_DEFAULTS.conf;
   const maxDet = options.maxDet ?? NMS_DEFAULTS.maxDet;
   const { boxes, classes } = candidates;
-  // Unmapped classes get a score below any threshold, so selection skips them.
+  const original = candidates.space === 'original';
+  // The image's extent in the candidates' space: boxes outside it clip to nothing.
+  const left = original ? 0 : transform.padLeft;
+  const top = original ? 0 : transform.padTop;
+  const right = original ? transform.originalWidth : left + transform.originalWidth * transform.ratioX;
+  const bottom = original ? transform.originalHeight : top + transform.originalHeight * transform.ratioY;
+  // Dropped candidates get a score below any threshold, so selection skips them.
   let scores = candidates.scores;
+  const drop = (i: number) => {
+    if (scores === candidates.scores) scores = scores.slice();
+    scores[i] = -1;
+  };
   for (let i = 0; i < classes.length; i++) {
     const c = classes[i]!;
+    const s = scores[i]!;
     if (c < 0 || c >= categoryIds.length || categoryIds[c]! < 0) {
-      if (scores === candidates.scores) scores = scores.slice();
-      scores[i] = -1;
+      drop(i);
+      continue;
+    }
+    if (!Number.isFinite(s)) {
+      dropped.nonFinite++;
+      drop(i);
+      continue;
+    }
+    if (!(s > conf)) continue;
+    const x1 = boxes[i * 4]!;
+    const y1 = boxes[i * 4 + 1]!;
+    const x2 = boxes[i * 4 + 2]!;
+    const y2 = boxes[i * 4 + 3]!;
+    if (!(Number.isFinite(x1) && Number.isFinite(y1) && Number.isFinite(x2) && Number.isFinite(y2))) {
+      dropped.nonFinite++;
+      drop(i);
+    } else if (Math.min(x2, right) <= Math.max(x1, left) || Math.min(y2, bottom) <= Math.max(y1, top)) {
+      dropped.empty++;
+      drop(i);
     }
   }
   const keep = candidates.needsNms
@@ -52,23 +92,26 @@ export function finalizeDetections(
 
   const selected = new Float32Array(keep.length * 4);
   for (let k = 0; k < keep.length; k++) selected.set(boxes.subarray(keep[k]! * 4, keep[k]! * 4 + 4), k * 4);
-  const mapped = inputToOriginal(selected, transform);
-  const out: CocoDetection[] = new Array(keep.length);
+  const mapped = original
+    ? clipXyxy(selected, transform.originalWidth, transform.originalHeight)
+    : inputToOriginal(selected, transform);
+  const out: CocoDetection[] = [];
   for (let k = 0; k < keep.length; k++) {
     const i = keep[k]!;
     const x1 = mapped[k * 4]!;
     const y1 = mapped[k * 4 + 1]!;
-    out[k] = {
+    const w = round(mapped[k * 4 + 2]! - x1, 3);
+    const h = round(mapped[k * 4 + 3]! - y1, 3);
+    if (!(w > 0 && h > 0)) {
+      dropped.empty++;
+      continue;
+    }
+    out.push({
       image_id: imageId,
       category_id: categoryIds[classes[i]!]!,
-      bbox: [
-        round(x1, 3),
-        round(y1, 3),
-        round(mapped[k * 4 + 2]! - x1, 3),
-        round(mapped[k * 4 + 3]! - y1, 3),
-      ],
+      bbox: [round(x1, 3), round(y1, 3), w, h],
       score: round(scores[i]!, 5),
-    };
+    });
   }
   return out;
 }

@@ -2,16 +2,17 @@
  * Image → model input tensor, with sharp (libvips; the work runs on libuv threads, so several
  * images can be prepared while inference runs).
  *
- * Steps: decode → EXIF auto-orientation → resize (letterbox or stretch, see letterbox.ts) →
- * pad with padValue → drop alpha, convert to 8-bit sRGB → per channel (px * scale - mean) / std
- * → planar [3, H, W] in the model's channel order (RGB or BGR).
+ * Steps: decode → EXIF auto-orientation → resize (letterbox, stretch, shorter side or as is, see
+ * letterbox.ts) → pad with padValue → drop alpha, convert to 8-bit sRGB → per channel
+ * (px * scale - mean) / std → the model's layout and channel order (RGB or BGR); padding is
+ * overwritten with padTensorValue when the manifest gives one.
  *
- * Output layout: NCHW, float32; a batch is [B, 3, H, W] and converted to float16 bits as a
- * whole when the model's input is float16 (see stackBatch).
+ * Output layout: planar [3, H, W] (NCHW and CHW) or interleaved [H, W, 3] (NHWC), float32 or
+ * the pixel bytes themselves (uint8); a float16 batch is converted from float32 as a whole.
  *
- * Resampling: libvips' linear kernel. Ultralytics uses OpenCV INTER_LINEAR, which does not
- * antialias when shrinking, so pixel values differ slightly from Ultralytics'; geometry is
- * identical.
+ * Resampling: libvips' kernel (linear unless the manifest names another). Ultralytics uses
+ * OpenCV INTER_LINEAR, which does not antialias when shrinking, so pixel values differ slightly
+ * from Ultralytics'; geometry is identical.
  */
 import sharp from 'sharp';
 import { float32ToFloat16Bits } from '../onnx/float16.ts';
@@ -51,10 +52,13 @@ export interface PreprocessOptions extends InputSize {
 }
 
 export interface PreparedImage {
-  /** [3, H, W] float32 in tensor channel order, normalised. */
-  data: Float32Array;
+  /** [3, H, W] or [H, W, 3] (NHWC) in tensor channel order: normalised floats, or bytes (uint8). */
+  data: Float32Array | Uint8Array;
   transform: ImageTransform;
 }
+
+/** Where tensor data goes: float32 for float models (float16 is converted per batch), bytes for uint8. */
+export type TensorBuffer = Float32Array | Uint8Array;
 
 /** Per-channel lookup table: the 256 possible byte values → normalised float, exactly as specified. */
 export function normalisationTable(options: PreprocessOptions): Float32Array[] {
@@ -80,7 +84,7 @@ export async function resizeImage(
   const pad = options.padValue ?? 114;
   let pipeline = image
     .autoOrient()
-    .resize(p.resizedWidth, p.resizedHeight, { fit: 'fill', kernel: 'linear' });
+    .resize(p.resizedWidth, p.resizedHeight, { fit: 'fill', kernel: options.kernel ?? 'linear' });
   if (p.padLeft || p.padRight || p.padTop || p.padBottom) {
     pipeline = pipeline.extend({
       top: p.padTop,
@@ -127,26 +131,78 @@ export function toPlanar(
   }
 }
 
+/** Interleaved RGB bytes → the tensor's layout and element type, at `offset` of `out`. */
+export function writeTensor(
+  pixels: Uint8Array,
+  width: number,
+  height: number,
+  luts: Float32Array[],
+  options: Pick<PreprocessOptions, 'colour' | 'layout'>,
+  out: TensorBuffer,
+  offset = 0,
+): void {
+  const colour = options.colour ?? 'RGB';
+  const planar = (options.layout ?? 'NCHW') !== 'NHWC';
+  if (out instanceof Float32Array && planar) {
+    toPlanar(pixels, width, height, luts, colour, out, offset);
+    return;
+  }
+  const plane = width * height;
+  const src = colour === 'BGR' ? [2, 1, 0] : [0, 1, 2];
+  for (let c = 0; c < 3; c++) {
+    const s = src[c]!;
+    const lut = luts[c]!;
+    if (out instanceof Uint8Array) {
+      if (planar) for (let i = 0; i < plane; i++) out[offset + c * plane + i] = pixels[i * 3 + s]!;
+      else for (let i = 0; i < plane; i++) out[offset + i * 3 + c] = pixels[i * 3 + s]!;
+    } else {
+      for (let i = 0; i < plane; i++) out[offset + i * 3 + c] = lut[pixels[i * 3 + s]!]!;
+    }
+  }
+}
+
+/** Overwrites the padding around the resized image with a tensor value (maskrcnn-benchmark pads with 0). */
+function fillPadding(out: TensorBuffer, offset: number, p: Placement, planar: boolean, value: number): void {
+  const W = p.inputWidth;
+  const H = p.inputHeight;
+  const inside = (x: number, y: number) =>
+    x >= p.padLeft && x < p.padLeft + p.resizedWidth && y >= p.padTop && y < p.padTop + p.resizedHeight;
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      if (inside(x, y)) {
+        x = p.padLeft + p.resizedWidth - 1; // skip the image row
+        continue;
+      }
+      const i = y * W + x;
+      for (let c = 0; c < 3; c++) out[offset + (planar ? c * W * H + i : i * 3 + c)] = value;
+    }
+  }
+}
+
 /**
- * One image → [3, H, W] normalised tensor data and the transform back to original pixels.
- * Pass `out`/`offset` to write straight into a batch buffer; otherwise a new array is returned.
+ * One image → tensor data in the model's layout and the transform back to original pixels.
+ * Pass `out`/`offset` to write straight into a batch buffer; otherwise a new array is returned
+ * (bytes for a uint8 model, float32 otherwise).
  */
 export async function preprocessImage(
   input: string | Uint8Array,
   options: PreprocessOptions,
   luts: Float32Array[] = normalisationTable(options),
-  out?: Float32Array,
+  out?: TensorBuffer,
   offset = 0,
 ): Promise<PreparedImage> {
   const { pixels, placement } = await resizeImage(input, options);
   const W = placement.inputWidth;
   const H = placement.inputHeight;
   const size = 3 * H * W;
-  const target = out ?? new Float32Array(size);
+  const target = out ?? (options.dtype === 'uint8' ? new Uint8Array(size) : new Float32Array(size));
   if (target.length < offset + size) {
-    throw new Error(`batch buffer too small: need ${offset + size} floats, have ${target.length}`);
+    throw new Error(`batch buffer too small: need ${offset + size} values, have ${target.length}`);
   }
-  toPlanar(pixels, W, H, luts, options.colour ?? 'RGB', target, offset);
+  writeTensor(pixels, W, H, luts, options, target, offset);
+  if (options.padTensorValue !== undefined) {
+    fillPadding(target, offset, placement, (options.layout ?? 'NCHW') !== 'NHWC', options.padTensorValue);
+  }
   const { resizedWidth: _w, resizedHeight: _h, padRight: _r, padBottom: _b, ...transform } = placement;
   return { data: target.subarray(offset, offset + size), transform };
 }
@@ -164,6 +220,7 @@ export function stackBatch(
   const size = 3 * H * W;
   const data = new Float32Array(images.length * size);
   images.forEach((img, b) => {
+    if (!(img.data instanceof Float32Array)) throw new Error('stackBatch stacks float images only');
     if (img.transform.inputWidth !== W || img.transform.inputHeight !== H) {
       throw new Error(
         `batch images differ in size (${W}x${H} vs ${img.transform.inputWidth}x${img.transform.inputHeight})`,

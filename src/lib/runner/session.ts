@@ -8,7 +8,7 @@ import ort from 'onnxruntime-node';
 import { UserError } from '../util/errors.ts';
 import type { OutputSpec, OutputTensor } from './decoders/types.ts';
 import type { Logger } from './logger.ts';
-import { inputTensor, tensorToFloat32 } from './ort-tensor.ts';
+import { type FeedData, inputTensor, tensorToFloat32 } from './ort-tensor.ts';
 
 export type Device = 'cpu' | 'cuda' | 'tensorrt';
 
@@ -49,9 +49,12 @@ export interface InputSpec {
   dims: readonly (number | string)[];
 }
 
-/** An input to feed: float32 data, or float16 as raw half bits (Uint16Array); dims e.g. NCHW. */
+/**
+ * An input to feed: float32 data, float16 as raw half bits (Uint16Array), uint8 pixel bytes, or
+ * int32 / int64 (extra inputs such as an original image size); dims e.g. NCHW.
+ */
 export interface FeedTensor {
-  data: Float32Array | Uint16Array;
+  data: FeedData;
   dims: readonly number[];
 }
 

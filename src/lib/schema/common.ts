@@ -200,6 +200,82 @@ export const LocalSource = z
   .describe('A file in the repository, relative to the manifest folder; optionally pinned by sha256.');
 export type LocalSource = z.output<typeof LocalSource>;
 
+/**
+ * A download URL for data (dataset images and annotations): https, or plain http. Data is accepted
+ * over http because its integrity never depends on the transport: every data URL is pinned by
+ * sha256 (and, for http, by its exact size), verified while streaming, and nothing is kept on a
+ * mismatch. What http still exposes is which public file was fetched, which is no secret. Some
+ * hosts of standard datasets serve them that way (COCO's images.cocodataset.org is an S3 bucket
+ * whose https certificate does not name the host). Weights stay https-only, as do links shown to
+ * readers (HttpsUrl).
+ */
+export const DataUrl = z
+  .string()
+  .max(2048, { error: 'URL is longer than 2048 characters' })
+  .check((ctx) => {
+    const value = ctx.value;
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      ctx.issues.push({ code: 'custom', input: value, message: 'expected an https (or http) URL' });
+      return;
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+      ctx.issues.push({
+        code: 'custom',
+        input: value,
+        message: `expected an https or http URL, got the "${url.protocol}" scheme`,
+      });
+    } else if (url.username || url.password) {
+      ctx.issues.push({ code: 'custom', input: value, message: 'URLs must not contain credentials' });
+    } else {
+      const internal = internalHostReason(url.hostname);
+      if (internal) {
+        ctx.issues.push({
+          code: 'custom',
+          input: value,
+          message: `refusing a URL on an internal host (${url.hostname}: ${internal}): files must come from a public server`,
+        });
+      }
+    }
+  })
+  .meta({ format: 'uri', pattern: '^https?://' })
+  .describe('An https:// URL, or http:// for data pinned by sha256 and bytes (see the methodology).');
+export type DataUrl = z.output<typeof DataUrl>;
+
+/** Whether a URL is plain http (allowed for pinned data only). */
+export function isPlainHttp(url: string): boolean {
+  return /^http:/i.test(url);
+}
+
+/** A data file downloaded from the web: https, or http when pinned by sha256 and exact size. */
+export const DataRemoteSource = z
+  .strictObject({
+    /** Where to download the file. */
+    url: DataUrl,
+    /** Digest the download must match; nothing is kept on a mismatch. */
+    sha256: Sha256,
+    /** Exact size in bytes; required for a plain http URL. */
+    bytes: z
+      .int()
+      .positive()
+      .optional()
+      .describe('Exact size in bytes; the download stops past it. Required for http URLs.'),
+  })
+  .check((ctx) => {
+    if (isPlainHttp(ctx.value.url) && ctx.value.bytes === undefined) {
+      ctx.issues.push({
+        code: 'custom',
+        input: ctx.value,
+        path: ['bytes'],
+        message: 'required for a plain http URL (with sha256 it pins the file exactly)',
+      });
+    }
+  })
+  .describe('A remote data file: an https URL (or http, with bytes) pinned by sha256.');
+export type DataRemoteSource = z.output<typeof DataRemoteSource>;
+
 const SOURCE_HINT = 'expected either {url, sha256, bytes?} (a remote file) or {path, sha256?} (a local file)';
 
 /**
@@ -212,8 +288,16 @@ export const Source = z
   .describe('A file: {url, sha256, bytes?} downloaded over https, or {path, sha256?} in the repository.');
 export type Source = z.output<typeof Source>;
 
+/** A data file: remote (https, or pinned http) or in the repository. */
+export const DataSource = z
+  .union([DataRemoteSource, LocalSource], { error: SOURCE_HINT })
+  .describe(
+    'A file: {url, sha256, bytes?} downloaded (https, or http with bytes), or {path, sha256?} in the repository.',
+  );
+export type DataSource = z.output<typeof DataSource>;
+
 /** Narrows a source to the remote form. */
-export function isRemoteSource(source: Source): source is RemoteSource {
+export function isRemoteSource(source: Source | DataSource): source is RemoteSource | DataRemoteSource {
   return 'url' in source;
 }
 

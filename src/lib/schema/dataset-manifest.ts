@@ -1,5 +1,58 @@
 import { z } from 'zod';
-import { HttpsUrl, License, RelativePath, Slug, Source, text } from './common.ts';
+import { DataSource, HttpsUrl, License, RelativePath, Sha256, Slug, text } from './common.ts';
+
+/**
+ * A path inside an archive: forward slashes, relative, no `..`. Checked again when extracting
+ * (archive.ts refuses unsafe entry names), but a manifest that names one is wrong on its face.
+ */
+export const ArchiveMemberPath = z
+  .string()
+  .min(1, { error: 'member is empty' })
+  .max(1024, { error: 'member is longer than 1024 characters' })
+  .check((ctx) => {
+    const value = ctx.value;
+    const problem = value.includes('\0')
+      ? 'member contains a NUL byte'
+      : value.includes('\\')
+        ? 'use forward slashes ("/") in member paths'
+        : value.startsWith('/') || /^[A-Za-z]:/.test(value)
+          ? 'a member path is relative to the archive root'
+          : value.split('/').some((part) => part === '..' || part === '.')
+            ? 'a member path must not contain "." or ".." segments'
+            : undefined;
+    if (problem) ctx.issues.push({ code: 'custom', input: value, message: problem });
+  })
+  .describe('Path inside the archive, e.g. annotations/instances_val2017.json.');
+
+/** "This member of that archive": one file taken out of a zip archive (e.g. COCO's annotations). */
+export const ArchiveMember = z
+  .strictObject({
+    /** The zip archive; it is downloaded and verified once, then only the member is extracted. */
+    archive: DataSource.describe(
+      'The zip archive holding the file: {url, sha256, bytes?} or {path, sha256?}.',
+    ),
+    /** The file inside the archive. */
+    member: ArchiveMemberPath,
+    /** Optional digest of the extracted member itself. */
+    sha256: Sha256.optional().describe(
+      'Optional sha256 of the extracted member (the archive is pinned anyway).',
+    ),
+  })
+  .describe('One file inside a zip archive: {archive: <source>, member: <path in the archive>, sha256?}.');
+export type ArchiveMember = z.output<typeof ArchiveMember>;
+
+/** The annotations file: on its own, or a member of an archive. */
+export const AnnotationsSource = z
+  .union([ArchiveMember, DataSource], {
+    error:
+      'expected {url, sha256, bytes?}, {path, sha256?}, or {archive: <source>, member: <path in the archive>}',
+  })
+  .describe('COCO instances JSON: a file ({url…} or {path…}) or {archive, member} (a file inside a zip).');
+export type AnnotationsSource = z.output<typeof AnnotationsSource>;
+
+export function isArchiveMember(source: AnnotationsSource): source is ArchiveMember {
+  return 'archive' in source;
+}
 
 /** Where the images are: a folder, a zip archive, or a URL prefix. */
 export const DatasetImages = z
@@ -14,11 +67,15 @@ export const DatasetImages = z
       z
         .strictObject({
           /** Zip archive of the images; extracted once into the cache. */
-          archive: Source.describe(
+          archive: DataSource.describe(
             'Zip archive holding the images: {url, sha256, bytes?} or {path, sha256?}.',
           ),
+          /** The folder inside the archive that file_name values are relative to. */
+          member: ArchiveMemberPath.optional().describe(
+            "Folder inside the archive the images' file_name values are relative to (e.g. val2017); default: its root.",
+          ),
         })
-        .describe('Images in a zip archive, extracted into the cache.'),
+        .describe('Images in a zip archive (optionally one folder of it), extracted into the cache.'),
       z
         .strictObject({
           /** Each image is downloaded from baseUrl + file_name. */
@@ -26,7 +83,7 @@ export const DatasetImages = z
         })
         .describe('Images fetched one by one from an https prefix.'),
     ],
-    { error: 'expected one of {path: <folder>}, {archive: <source>} or {baseUrl: <https prefix>}' },
+    { error: 'expected one of {path: <folder>}, {archive: <source>, member?} or {baseUrl: <https prefix>}' },
   )
   .describe('Where the images are: {path}, {archive} or {baseUrl}.');
 export type DatasetImages = z.output<typeof DatasetImages>;
@@ -62,6 +119,21 @@ export const YoloOptions = z
   );
 export type YoloOptions = z.output<typeof YoloOptions>;
 
+/** The licence of one part of a dataset (images, annotations, packaging), when they differ. */
+export const DatasetLicensePart = z
+  .strictObject({
+    /** Which part: images, annotations, packaging… */
+    part: text(100).describe('Which part of the dataset this licence covers, e.g. images or annotations.'),
+    /** SPDX id, or LicenseRef-<name> for terms without one (e.g. Flickr's). */
+    license: License.describe('SPDX licence id of that part, or LicenseRef-<name>.'),
+    /** Where the terms are published. */
+    url: HttpsUrl.optional().describe('Where the terms are published (https URL).'),
+    /** A notice file shipped with the dataset, relative to the manifest folder. */
+    file: RelativePath.optional().describe('Licence or notice file next to the manifest (relative path).'),
+  })
+  .describe('Licence of one part of the dataset: {part, license, url?, file?}.');
+export type DatasetLicensePart = z.output<typeof DatasetLicensePart>;
+
 /** `datasets/<id>/dataset.yaml`: a benchmark dataset. */
 export const DatasetManifest = z
   .strictObject({
@@ -83,15 +155,34 @@ export const DatasetManifest = z
       .enum(['coco', 'yolo'])
       .describe('Annotation format: coco (instances JSON) or yolo (labels txt).'),
     /** COCO instances JSON (format: coco). */
-    annotations: Source.optional().describe('COCO instances JSON; required when format is coco.'),
+    annotations: AnnotationsSource.optional().describe(
+      'COCO instances JSON (a file, or {archive, member}); required when format is coco.',
+    ),
     /** The images. */
     images: DatasetImages,
     /** YOLO options (format: yolo). */
     yolo: YoloOptions.optional(),
     /** Licence of the images and annotations. */
     license: License.describe('SPDX licence id of the data (or LicenseRef-<name>).'),
+    /** Licences of the parts, when images, annotations and packaging differ. */
+    licenses: z
+      .array(DatasetLicensePart)
+      .min(1)
+      .max(20)
+      .optional()
+      .describe(
+        'Licences of the parts (images, annotations, packaging) when they differ; shown on the site.',
+      ),
     /** Project page. */
     homepage: HttpsUrl.optional().describe('Project page (https URL).'),
+    /** How to cite the dataset (plain text). */
+    citation: text(1000).optional().describe('How to cite the dataset (plain text).'),
+    /** What a reader must know before reading scores on this dataset. */
+    caveats: z
+      .array(text(1000))
+      .max(10)
+      .optional()
+      .describe('What readers must know before trusting scores here (e.g. overlap with training data).'),
     /** Categories; optional for COCO (the annotations carry them), must agree when given. */
     categories: z
       .array(DatasetCategory)

@@ -4,6 +4,15 @@
  * (`satisfies { [F in Family]: Decoder<F> }`), so a family listed here without a decoder, or a
  * decoder without a family, fails to compile.
  */
-export const FAMILIES = ['yolov8', 'yolov5', 'end2end', 'detr'] as const;
+export const FAMILIES = [
+  'yolov8',
+  'yolov5',
+  'end2end',
+  'detr',
+  'yolox',
+  'nanodet',
+  'fastestdet',
+  'postprocessed',
+] as const;
 
 export type Family = (typeof FAMILIES)[number];

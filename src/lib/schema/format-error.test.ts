@@ -45,7 +45,7 @@ describe('manifest error messages', () => {
       }),
     ).toMatchInlineSnapshot(`
       "models/foo/model.yaml: 9 problems
-        - family: expected one of "yolov8", "yolov5", "end2end", "detr", got the text "yolo11"
+        - family: expected one of "yolov8", "yolov5", "end2end", "detr", "yolox", "nanodet", "fastestdet", "postprocessed", got the text "yolo11"
         - weights.url: plain http URLs are refused: use https://
         - weights.sha256: required
         - input.size[1]: expected a number, got the text "640"
@@ -75,8 +75,8 @@ describe('manifest error messages', () => {
     const { weights: _w, license: _l, ...rest } = good;
     expect(modelMessage(rest)).toMatchInlineSnapshot(`
       "models/foo/model.yaml: 2 problems
-        - weights: required: expected either {url, sha256, bytes?} (a remote file) or {path, sha256?} (a local file)
-        - license: required"
+        - license: required
+        - weights: required: expected either {url, sha256, bytes?} (a remote file) or {path, sha256?} (a local file), or an export recipe"
     `);
   });
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MAX_WEIGHTS_BYTES } from '../policy/limits.ts';
 import { Citation, HttpsUrl, License, Slug, sourceWithLimit, text } from './common.ts';
+import { ExportRecipe } from './export-recipe.ts';
 import { FAMILIES, type Family } from './families.ts';
 
 /**
@@ -326,10 +327,14 @@ export const ModelManifest = z
     decoder: DecoderOptions.optional(),
     /** Short description (plain text, shown escaped). */
     description: text(2000).optional().describe('Short plain-text description.'),
-    /** The ONNX weights. */
-    weights: sourceWithLimit(MAX_WEIGHTS_BYTES, 'weights').describe(
-      'The ONNX file: {url, sha256, bytes?} or {path, sha256?}; at most 2 GiB.',
-    ),
+    /** The ONNX weights; absent while the model awaits export. */
+    weights: sourceWithLimit(MAX_WEIGHTS_BYTES, 'weights')
+      .optional()
+      .describe(
+        'The ONNX file: {url, sha256, bytes?} or {path, sha256?}; at most 2 GiB. Leave out only with export.',
+      ),
+    /** How the board exports a model published only as a checkpoint (kept as provenance once pinned). */
+    export: ExportRecipe.optional(),
     /** Preprocessing. */
     input: ModelInput,
     /** Class list. */
@@ -367,6 +372,19 @@ export const ModelManifest = z
     /** People or organisations credited. */
     authors: z.array(text(200)).max(50).optional().describe('People or organisations credited.'),
   })
+  // Runs even when other fields failed (`when`), so a manifest missing weights hears it at once.
+  .refine(
+    (m) => {
+      const v = m as { weights?: unknown; export?: unknown } | null;
+      return typeof v !== 'object' || v === null || v.weights !== undefined || v.export !== undefined;
+    },
+    {
+      path: ['weights'],
+      message:
+        'required: expected either {url, sha256, bytes?} (a remote file) or {path, sha256?} (a local file), or an export recipe',
+      when: () => true,
+    },
+  )
   .check((ctx) => {
     const { family, decoder, classes } = ctx.value;
     if (!decoder) return;
@@ -395,6 +413,18 @@ export const ModelManifest = z
   .describe('A model on the Podium leaderboard (models/<id>/model.yaml).');
 
 export type ModelManifest = z.output<typeof ModelManifest>;
+/** A manifest whose weights are known: what the runner can benchmark. */
+export type RunnableManifest = ModelManifest & { weights: NonNullable<ModelManifest['weights']> };
+
+/** A model with an export recipe and no weights yet: listed with its reported AP, never run. */
+export function awaitsExport(m: ModelManifest): boolean {
+  return m.weights === undefined;
+}
+
+/** Narrows to a manifest with weights. */
+export function isRunnable(m: ModelManifest): m is RunnableManifest {
+  return m.weights !== undefined;
+}
 export type ModelManifestInput = z.input<typeof ModelManifest>;
 export type ModelInput = z.output<typeof ModelInput>;
 export type ModelFamily = Family;

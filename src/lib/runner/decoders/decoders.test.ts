@@ -55,7 +55,16 @@ function channelMajor(anchors: number[][]): Float32Array {
 
 describe('decoder registry', () => {
   it('lists the families and refuses an unknown one', () => {
-    expect(FAMILIES).toEqual(['yolov8', 'yolov5', 'end2end', 'detr']);
+    expect(FAMILIES).toEqual([
+      'yolov8',
+      'yolov5',
+      'end2end',
+      'detr',
+      'yolox',
+      'nanodet',
+      'fastestdet',
+      'postprocessed',
+    ]);
     expect(() => getDecoder('yolov9000', 'models/x/model.yaml')).toThrow(UserError);
     expect(() => getDecoder('yolov9000')).toThrow(
       /unknown model family 'yolov9000'; known families: yolov8, /,

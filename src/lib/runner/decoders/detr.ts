@@ -8,11 +8,16 @@
  * Which is which: the one whose last dim is 4 and the other's is not; when both could be 4
  * (or are unknown), by name (boxes / bbox / dets vs logits / scores / labels / class).
  *
+ * Logit index c is class c of the manifest's list, unless decoder.labelIndex says otherwise:
+ * RF-DETR's export has C = 91 logits indexed by COCO category id (labelIndex: coco-category-id);
+ * logits of indices that map to no class are skipped before the top-k.
+ *
  * Selection, following the reference post-processors, needs no NMS:
  *   sigmoid: top-k (k = maxDet) over all Q × C (query, class) scores;
  *   softmax: each query's best real class, then top-k over queries.
  */
 import { sortByScore } from '../nms.ts';
+import { labelMapper } from './label-index.ts';
 import {
   type BindOptions,
   CandidateBuffer,
@@ -65,7 +70,10 @@ export const detr: Decoder<'detr'> = {
     const [boxesOut, logitsOut] = pair;
     const activation = options.activation ?? 'sigmoid';
     const nc = options.numClasses;
-    const expectedC = nc === undefined ? undefined : activation === 'softmax' ? nc + 1 : nc;
+    const remap = options.labelIndex !== undefined && options.labelIndex !== 'zero-based';
+    const toClass = labelMapper(options.labelIndex);
+    // With a remapped index the logit count follows the index space (e.g. 91 COCO ids), not nc.
+    const expectedC = nc === undefined || remap ? undefined : activation === 'softmax' ? nc + 1 : nc;
     const checkDims = (bd: readonly (number | string)[], ld: readonly (number | string)[]) => {
       if (bd.length !== 3 || ld.length !== 3 || !mayEqual(bd[2]!, 4)) throw fail();
       if (!compatible(bd[0]!, ld[0]!) || !compatible(bd[1]!, ld[1]!)) {
@@ -101,8 +109,9 @@ export const detr: Decoder<'detr'> = {
           const labels = new Int32Array(queries * perQuery);
           if (activation === 'sigmoid') {
             for (let i = 0; i < scores.length; i++) {
-              scores[i] = sigmoid(logits[i]!);
-              labels[i] = i % numLogits;
+              const cls = remap ? toClass(i % numLogits) : i % numLogits;
+              scores[i] = cls < 0 ? 0 : sigmoid(logits[i]!);
+              labels[i] = cls;
             }
           } else {
             for (let q = 0; q < queries; q++) {
@@ -113,8 +122,9 @@ export const detr: Decoder<'detr'> = {
               for (let c = 0; c < numLogits; c++) sum += Math.exp(logits[row + c]! - max);
               let best = 0;
               for (let c = 1; c < numLogits - 1; c++) if (logits[row + c]! > logits[row + best]!) best = c;
-              scores[q] = Math.exp(logits[row + best]! - max) / sum;
-              labels[q] = best;
+              const cls = remap ? toClass(best) : best;
+              scores[q] = cls < 0 ? 0 : Math.exp(logits[row + best]! - max) / sum;
+              labels[q] = cls;
             }
           }
           const order = sortByScore(scores, ctx.conf, ctx.maxDet);

@@ -12,21 +12,52 @@
  * BindOptions.activation.
  */
 import { FAMILIES, type Family } from '../../schema/families.ts';
+import type { DecoderOptions } from '../../schema/model-manifest.ts';
 import { UserError } from '../../util/errors.ts';
 import { detr } from './detr.ts';
 import { end2end } from './end2end.ts';
-import type { Decoder } from './types.ts';
+import { fastestdet } from './fastestdet.ts';
+import { nanodet } from './nanodet.ts';
+import type { PostprocessedOptions } from './postprocessed.ts';
+import { postprocessed } from './postprocessed.ts';
+import type { BindOptions, Decoder } from './types.ts';
 import { yolov5 } from './yolov5.ts';
 import { yolov8 } from './yolov8.ts';
+import { yolox } from './yolox.ts';
 
 const DECODERS = {
   yolov8,
   yolov5,
   end2end,
   detr,
+  yolox,
+  nanodet,
+  fastestdet,
+  postprocessed,
 } as const satisfies { [F in Family]: Decoder<F> };
 
 export { FAMILIES, type Family };
+
+/** A manifest's decoder block and class list → the options a decoder binds with. */
+export function bindOptionsFor(
+  manifest: { classes: 'coco80' | readonly string[]; decoder?: DecoderOptions | undefined },
+  file?: string,
+): BindOptions {
+  const d = manifest.decoder ?? {};
+  const postprocessed: PostprocessedOptions = {
+    ...(d.boxFormat === undefined ? {} : { boxFormat: d.boxFormat }),
+    ...(d.boxSpace === undefined ? {} : { boxSpace: d.boxSpace }),
+    ...(d.labelIndex === undefined ? {} : { labelIndex: d.labelIndex }),
+    ...(d.outputs === undefined ? {} : { outputs: d.outputs }),
+  };
+  return {
+    numClasses: manifest.classes === 'coco80' ? 80 : manifest.classes.length,
+    ...(file === undefined ? {} : { file }),
+    ...(d.activation === undefined ? {} : { activation: d.activation }),
+    ...(d.labelIndex === undefined ? {} : { labelIndex: d.labelIndex }),
+    postprocessed,
+  };
+}
 
 /** The decoder for a family; an unknown family is a hard error, never a fallback. */
 export function getDecoder(family: string, file?: string): Decoder {

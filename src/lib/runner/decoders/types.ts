@@ -2,11 +2,14 @@
  * The contract between the runner and a family's output decoder.
  *
  * A decoder turns the model's raw outputs into candidate detections in INPUT-tensor pixels
- * (x1 y1 x2 y2, origin top-left of the input tensor, including any letterbox padding). Mapping to
- * original-image pixels, NMS and top-k happen afterwards in postprocess.ts, the same for every
- * family.
+ * (x1 y1 x2 y2, origin top-left of the input tensor, including any letterbox padding), or in
+ * original-image pixels when the export maps them itself (Candidates.space). Mapping to
+ * original-image pixels, dropping of non-finite and empty boxes, NMS and top-k happen afterwards
+ * in postprocess.ts, the same for every family.
  */
 import { UserError } from '../../util/errors.ts';
+import type { LabelIndex } from './label-index.ts';
+import type { PostprocessedOptions } from './postprocessed.ts';
 
 /** A model output as the session declares it before running: symbolic or unknown dims allowed. */
 export interface OutputSpec {
@@ -32,6 +35,11 @@ export interface Candidates {
   classes: Int32Array;
   /** Whether overlapping duplicates remain (true for YOLO heads; false for NMS-free models). */
   needsNms: boolean;
+  /**
+   * Which pixels `boxes` are in: the input tensor's (the default) or the original image's, for
+   * exports that map boxes back themselves (DETR exports with orig_target_sizes, keras-yolo3).
+   */
+  space?: 'input' | 'original';
 }
 
 /**
@@ -48,6 +56,10 @@ export interface BindOptions {
   /** Number of classes the manifest declares; checked against the output shapes when known. */
   numClasses?: number;
   activation?: LogitActivation;
+  /** What a label or logit index means (manifest decoder.labelIndex; see label-index.ts). */
+  labelIndex?: LabelIndex;
+  /** The post-processed family's declared conventions (manifest decoder block). */
+  postprocessed?: PostprocessedOptions;
   /** Model file, named in shape-mismatch errors. */
   file?: string;
 }

@@ -1,0 +1,105 @@
+/**
+ * FastestDet (dog-qiuqiu/FastestDet): written from its `example/onnx-runtime/runtime.py`
+ * (the author's ONNX demo) and `module/detector.py`.
+ *
+ * One output [B, 5+nc, Gh, Gw], one prediction per grid cell (a single stride). Channels:
+ *   0      objectness (already sigmoid in the graph)
+ *   1, 2   x, y offsets in cells, raw: tanh applied here
+ *   3, 4   width, height normalised to the image, raw: sigmoid applied here
+ *   5..    class scores (already softmax in the graph)
+ * Decoded as runtime.py does: cx = (gx + tanh(tx)) / Gw, cy = (gy + tanh(ty)) / Gh,
+ * w = sigmoid(tw), h = sigmoid(th), all in 0..1 of the (stretched) input, scaled here to
+ * input-tensor pixels; score per class = obj^0.6 × cls^0.4. NMS still needed.
+ */
+import {
+  CandidateBuffer,
+  type Candidates,
+  type Decoder,
+  isKnown,
+  mayEqual,
+  type OutputSpec,
+  shapeMismatch,
+} from './types.ts';
+
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+
+export const fastestdet: Decoder<'fastestdet'> = {
+  family: 'fastestdet',
+  expects: '[B, 5+nc, H, W] (objectness, tx, ty, tw, th, class scores per cell)',
+  bind(outputs, options) {
+    const fail = (detail?: string) =>
+      shapeMismatch(this, outputs, detail === undefined ? options : { ...options, detail });
+    if (outputs.length !== 1) throw fail(`expected one output, got ${outputs.length}`);
+    const out = outputs[0] as OutputSpec;
+    const nc = options.numClasses;
+    const checkDims = (dims: readonly (number | string)[]) => {
+      if (dims.length !== 4) throw fail();
+      const c = dims[1]!;
+      if (isKnown(c) && c < 6) throw fail();
+      if (nc !== undefined && !mayEqual(c, 5 + nc))
+        throw fail(`${nc} classes give 5+nc = ${5 + nc} channels`);
+    };
+    checkDims(out.dims);
+    return {
+      outputNames: [out.name],
+      needsNms: true,
+      decode(results, ctx) {
+        const t = results[out.name];
+        if (!t) throw new Error(`fastestdet: output '${out.name}' missing from results`);
+        checkDims(t.dims);
+        const [batch, channels, gh, gw] = t.dims as [number, number, number, number];
+        const classes = channels - 5;
+        const plane = gh * gw;
+        const data = t.data;
+        const W = ctx.inputWidth;
+        const H = ctx.inputHeight;
+        const perImage: Candidates[] = [];
+        for (let b = 0; b < batch; b++) {
+          const base = b * channels * plane;
+          const buf = new CandidateBuffer();
+          for (let i = 0; i < plane; i++) {
+            const obj = data[base + i]!;
+            if (!(obj > 0)) continue;
+            const objPart = obj ** 0.6;
+            let box: [number, number, number, number] | undefined;
+            let best = -1;
+            let bestScore = ctx.conf;
+            for (let c = 0; c < classes; c++) {
+              const score = objPart * data[base + (5 + c) * plane + i]! ** 0.4;
+              if (!(score > ctx.conf)) continue;
+              box ??= cellBox(data, base, plane, i, gw, gh, W, H);
+              if (ctx.multiLabel) buf.push(box[0], box[1], box[2], box[3], score, c);
+              else if (score > bestScore) {
+                bestScore = score;
+                best = c;
+              }
+            }
+            if (!ctx.multiLabel && best >= 0 && box)
+              buf.push(box[0], box[1], box[2], box[3], bestScore, best);
+          }
+          perImage.push(buf.finish(true));
+        }
+        return perImage;
+      },
+    };
+  },
+};
+
+function cellBox(
+  data: Float32Array,
+  base: number,
+  plane: number,
+  i: number,
+  gw: number,
+  gh: number,
+  W: number,
+  H: number,
+): [number, number, number, number] {
+  const gx = i % gw;
+  const gy = Math.floor(i / gw);
+  const cx = ((gx + Math.tanh(data[base + plane + i]!)) / gw) * W;
+  const cy = ((gy + Math.tanh(data[base + 2 * plane + i]!)) / gh) * H;
+  const hw = (sigmoid(data[base + 3 * plane + i]!) * W) / 2;
+  const hh = (sigmoid(data[base + 4 * plane + i]!) * H) / 2;
+  return [cx - hw, cy - hh, cx + hw, cy + hh];
+}
