@@ -55,6 +55,20 @@ describe('the import map (tests/architecture/parts.ts)', () => {
     expect(cycles).toEqual([]);
   });
 
+  it('declares every size limit in src/lib/policy/limits.ts', () => {
+    const elsewhere = sources.flatMap((s) =>
+      s.path === 'src/lib/policy/limits.ts'
+        ? []
+        : s.text
+            .split('\n')
+            .flatMap((l, i) => (/\bconst MAX_\w*_BYTES\s*=/.test(l) ? [`${s.path}:${i + 1}`] : [])),
+    );
+    expect(elsewhere).toEqual([]);
+    expect(readFileSync(join(ROOT, 'src/lib/policy/limits.ts'), 'utf8')).toMatch(
+      /export const MAX_WEIGHTS_BYTES/,
+    );
+  });
+
   it('is the map docs/architecture.md describes', () => {
     const doc = readFileSync(join(ROOT, 'docs/architecture.md'), 'utf8');
     for (const [name, part] of Object.entries(PARTS)) {

@@ -2,14 +2,15 @@
  * Fixtures for the results tests, built on the fly in a temp folder: a tiny COCO dataset, model
  * manifests and metric JSON produced by the real evaluator. Not used outside tests.
  */
+
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import type { CocoGtJson } from '../../src/lib/dataset/coco-json.ts';
 import { buildMetrics } from '../../src/lib/eval/build-metrics.ts';
 import { evaluateCoco } from '../../src/lib/eval/evaluate.ts';
 import { detectionsFromJson, gtFromJson } from '../../src/lib/eval/load.ts';
+import type { PreparedGroundTruth } from '../../src/lib/schema/coco.ts';
 import type { Metrics } from '../../src/lib/schema/metrics.ts';
 import { sha256Bytes } from '../../src/lib/util/hash.ts';
 
@@ -19,7 +20,7 @@ export const CATEGORIES = [
 ];
 
 /** A small deterministic COCO ground truth: `n` images of 100×80, two boxes each. */
-export function tinyGt(n = 6): CocoGtJson {
+export function tinyGt(n = 6): PreparedGroundTruth {
   const images = Array.from({ length: n }, (_, i) => ({
     id: i + 1,
     file_name: `img${String(i + 1).padStart(3, '0')}.jpg`,
@@ -48,7 +49,7 @@ export function tinyGt(n = 6): CocoGtJson {
 }
 
 /** Detections for tinyGt: good on even images, shifted on odd ones. */
-export function tinyDetections(gt: CocoGtJson) {
+export function tinyDetections(gt: PreparedGroundTruth) {
   return gt.annotations.map((a) => {
     const shift = a.image_id % 2 === 0 ? 0 : 6;
     return {
@@ -62,7 +63,7 @@ export function tinyDetections(gt: CocoGtJson) {
 
 /** A real metric JSON (the evaluator's output) with a run record. */
 export function makeMetrics(options: {
-  gt?: CocoGtJson;
+  gt?: PreparedGroundTruth;
   model?: string;
   dataset?: string;
   weightsSha256?: string;
@@ -123,7 +124,11 @@ export async function tempRepo(prefix = 'podium-results-'): Promise<string> {
 }
 
 /** datasets/<id>/ with dataset.yaml, annotations.json and an (empty) images folder. */
-export async function writeDataset(root: string, id: string, gt: CocoGtJson = tinyGt()): Promise<string> {
+export async function writeDataset(
+  root: string,
+  id: string,
+  gt: PreparedGroundTruth = tinyGt(),
+): Promise<string> {
   const dir = join(root, 'datasets', id);
   await mkdir(join(dir, 'images'), { recursive: true });
   const text = `${JSON.stringify(gt)}\n`;

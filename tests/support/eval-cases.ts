@@ -1,7 +1,9 @@
 /** Builders for the analysis tests: small hand-made cases and the parity fixtures. */
+
 import type { CocoEvaluation } from '../../src/lib/eval/evaluate.ts';
 import { evaluateCoco } from '../../src/lib/eval/evaluate.ts';
 import { detectionsFromJson, gtFromJson } from '../../src/lib/eval/load.ts';
+import type { CocoGroundTruth, CocoResult } from '../../src/lib/schema/coco.ts';
 import { nonEmpty } from './each-case.ts';
 import { parityCaseList, readParityJson } from './parity-cases.ts';
 
@@ -13,25 +15,9 @@ export function parityCases(): readonly string[] {
   );
 }
 
-export interface CocoJson {
-  images: { id: number; width?: number; height?: number; file_name?: string }[];
-  annotations: {
-    id: number;
-    image_id: number;
-    category_id: number;
-    bbox: number[];
-    area?: number;
-    iscrowd?: number;
-  }[];
-  categories: { id: number; name?: string }[];
-}
-
-export interface DetJson {
-  image_id: number;
-  category_id: number;
-  bbox: number[];
-  score: number;
-}
+/** A COCO ground truth and a results entry, as the schemas accept them. */
+export type CocoJson = CocoGroundTruth;
+export type DetJson = CocoResult;
 
 export function readParity(name: string): { gt: CocoJson; dt: DetJson[] } {
   return {
@@ -64,7 +50,7 @@ export function gtOf(images: number, categories: number[], rows: number[][]): Co
       category_id: category_id!,
       bbox: [x!, y!, w!, h!],
       area: w! * h!,
-      iscrowd: crowd ?? 0,
+      iscrowd: crowd === 1 ? 1 : 0,
     })),
   };
 }

@@ -4,14 +4,15 @@
  * just to learn that nothing changed. The ground truth and its sha256 come from readGroundTruth,
  * as `podium run`'s do, so both compute the same key.
  */
-import type { CocoGtJson } from '../dataset/coco-json.ts';
+
 import { readGroundTruth } from '../dataset/ground-truth.ts';
 import type { LoadedDataset } from '../manifest/load.ts';
+import type { PreparedGroundTruth } from '../schema/coco.ts';
 
 export interface DatasetInputs {
   /** Same value as PreparedDataset.annotationsSha256. */
   readonly annotationsSha256: string;
-  readonly gt: CocoGtJson;
+  readonly gt: PreparedGroundTruth;
   /** Every image's file_name, in annotation order. */
   readonly images: readonly string[];
   /** Label of the annotations for messages ("datasets/x/dataset.yaml: annotations"). */

@@ -3,9 +3,10 @@
  * `podium run` (one pair or --all) and `podium plan` share, so they cannot drift apart. If run and
  * plan assembled keys differently, every stored result would look stale.
  */
-import type { CocoGtJson } from '../dataset/coco-json.ts';
+
 import type { LoadedDataset, LoadedModel } from '../manifest/load.ts';
 import { buildClassMap } from '../runner/class-map.ts';
+import type { PreparedGroundTruth } from '../schema/coco.ts';
 import { isUserError, UserError } from '../util/errors.ts';
 import { computeCacheKey, type InferenceParams } from './cache-key.ts';
 
@@ -58,7 +59,7 @@ function byId<T extends LoadedModel | LoadedDataset>(
  */
 export function pairProblem(
   model: LoadedModel,
-  categories: CocoGtJson['categories'],
+  categories: PreparedGroundTruth['categories'],
   label?: string,
 ): string | undefined {
   try {
@@ -74,7 +75,7 @@ export function pairProblem(
 export function pairCacheKey(parts: {
   readonly model: LoadedModel;
   readonly weightsSha256: string;
-  readonly ground: { readonly annotationsSha256: string; readonly gt: CocoGtJson };
+  readonly ground: { readonly annotationsSha256: string; readonly gt: PreparedGroundTruth };
   readonly inference: InferenceParams;
 }): string {
   return computeCacheKey({

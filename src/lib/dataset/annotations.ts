@@ -3,14 +3,11 @@ import { cacheRoot } from '../fetch/cache.ts';
 import type { NetworkOptions } from '../fetch/guarded-request.ts';
 import { type ResolvedFile, resolveSource } from '../fetch/resolve-source.ts';
 import type { LoadedDataset } from '../manifest/load.ts';
-import { MAX_ANNOTATIONS_BYTES } from '../policy/limits.ts';
+import { MAX_ANNOTATIONS_ARCHIVE_BYTES, MAX_ANNOTATIONS_BYTES } from '../policy/limits.ts';
 import { type AnnotationsSource, isArchiveMember } from '../schema/dataset-manifest.ts';
 import { UserError } from '../util/errors.ts';
 import { sha256File } from '../util/hash.ts';
 import { extractMemberOnce } from './archive.ts';
-
-/** COCO's annotations archive is 253 MB; archives holding annotations are capped well above. */
-const MAX_ANNOTATIONS_ARCHIVE_BYTES = 4 * 1024 ** 3;
 
 export interface AnnotationsOptions {
   readonly cacheDir?: string | undefined;

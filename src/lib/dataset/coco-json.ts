@@ -1,43 +1,19 @@
+import type { PreparedCategory, PreparedGroundTruth } from '../schema/coco.ts';
 import type { DatasetCategory } from '../schema/dataset-manifest.ts';
 import { UserError } from '../util/errors.ts';
 
 /**
- * COCO "instances" ground truth as plain JSON, the hand-off to the evaluator
- * (src/lib/eval/load.ts `gtFromJson` validates it in full and converts it to columns).
- * bbox is [x, y, width, height] of the top-left corner, in pixels of the image as displayed
- * (EXIF orientation applied).
+ * COCO "instances" ground truth as plain JSON (PreparedGroundTruth, schema/coco.ts), the hand-off
+ * to the evaluator (src/lib/eval/load.ts `gtFromJson` validates it in full and converts it to
+ * columns). bbox is [x, y, width, height] of the top-left corner, in pixels of the image as
+ * displayed (EXIF orientation applied).
  */
-export interface CocoImage {
-  id: number;
-  file_name: string;
-  width: number;
-  height: number;
-}
-export interface CocoAnnotation {
-  id: number;
-  image_id: number;
-  category_id: number;
-  bbox: [number, number, number, number];
-  area: number;
-  iscrowd: 0 | 1;
-}
-export interface CocoCategory {
-  id: number;
-  name: string;
-  supercategory?: string;
-}
-export interface CocoGtJson {
-  images: CocoImage[];
-  annotations: CocoAnnotation[];
-  categories: CocoCategory[];
-}
-
 /**
  * The checks this side of the hand-off needs: the three arrays exist, and every image's
  * file_name is a safe relative path (it becomes a file path or a URL, and the annotations file
  * is contributor input). Everything else is the evaluator's to validate.
  */
-export function checkCocoShape(value: unknown, file: string): asserts value is CocoGtJson {
+export function checkCocoShape(value: unknown, file: string): asserts value is PreparedGroundTruth {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new UserError('expected a COCO object with images, annotations and categories', { file });
   }
@@ -67,7 +43,7 @@ export function fileNameProblem(name: string): string | undefined {
  */
 export function categoryAgreementProblems(
   declared: readonly DatasetCategory[] | undefined,
-  actual: readonly CocoCategory[],
+  actual: readonly PreparedCategory[],
 ): string[] {
   if (!declared) return [];
   const problems: string[] = [];

@@ -1,15 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { parseJsonText, sha256OfJson } from '../eval/load.ts';
 import type { LoadedDataset } from '../manifest/load.ts';
+import type { PreparedGroundTruth } from '../schema/coco.ts';
 import { UserError } from '../util/errors.ts';
 import { resolveAnnotations } from './annotations.ts';
-import { type CocoGtJson, checkCocoShape } from './coco-json.ts';
+import { checkCocoShape } from './coco-json.ts';
 import { type ImageStore, type ImageStoreOptions, openImageStore } from './images.ts';
 import { yoloToCoco } from './yolo.ts';
 
 /** A dataset's COCO ground truth and the sha256 that stands for it in cache keys and results. */
 export interface GroundTruth {
-  readonly gt: CocoGtJson;
+  readonly gt: PreparedGroundTruth;
   /**
    * sha256 of the annotations: of the file for COCO; for YOLO, of the converted COCO JSON
    * (JSON.stringify, as eval's sha256OfJson), which changes whenever a label or image size does.

@@ -1,6 +1,7 @@
 import type { LoadedDataset } from '../manifest/load.ts';
+import type { PreparedGroundTruth } from '../schema/coco.ts';
 import { UserError } from '../util/errors.ts';
-import { type CocoGtJson, categoryAgreementProblems } from './coco-json.ts';
+import { categoryAgreementProblems } from './coco-json.ts';
 import { readGroundTruth } from './ground-truth.ts';
 import { type ImageStore, type ImageStoreOptions, openImageStore } from './images.ts';
 
@@ -8,7 +9,7 @@ import { type ImageStore, type ImageStoreOptions, openImageStore } from './image
 export interface PreparedDataset {
   readonly dataset: LoadedDataset;
   /** COCO ground truth: hand it to the evaluator's gtFromJson. */
-  readonly gt: CocoGtJson;
+  readonly gt: PreparedGroundTruth;
   /** See GroundTruth.annotationsSha256 (ground-truth.ts). */
   readonly annotationsSha256: string;
   readonly images: ImageStore;

@@ -2,10 +2,15 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, extname, isAbsolute, join, posix, relative, sep } from 'node:path';
 import sharp from 'sharp';
 import { parseSafeYaml } from '../manifest/read-yaml.ts';
+import type {
+  PreparedAnnotation,
+  PreparedCategory,
+  PreparedGroundTruth,
+  PreparedImage,
+} from '../schema/coco.ts';
 import type { DatasetCategory } from '../schema/dataset-manifest.ts';
 import { UserError } from '../util/errors.ts';
 import { resolveInside, resolveRealInside } from '../util/paths.ts';
-import type { CocoAnnotation, CocoCategory, CocoGtJson, CocoImage } from './coco-json.ts';
 
 /**
  * Ultralytics / Roboflow YOLO export → COCO ground truth.
@@ -37,7 +42,7 @@ export interface YoloToCocoOptions {
 }
 
 export interface YoloConversion {
-  readonly gt: CocoGtJson;
+  readonly gt: PreparedGroundTruth;
   /** Lines skipped because their box has no area, and similar non-fatal findings. */
   readonly warnings: string[];
 }
@@ -64,13 +69,13 @@ export async function yoloToCoco(options: YoloToCocoOptions): Promise<YoloConver
   if (unique.length === 0) throw new UserError(`no images found for "${options.split}"`, { file: yamlName });
 
   const warnings: string[] = [];
-  const images: CocoImage[] = [];
-  const annotations: CocoAnnotation[] = [];
+  const images: PreparedImage[] = [];
+  const annotations: PreparedAnnotation[] = [];
   const sizes = await mapLimit(unique, options.concurrency ?? 8, (file) => displaySize(file, root));
   for (let i = 0; i < unique.length; i++) {
     const file = unique[i]!;
     const { width, height } = sizes[i]!;
-    const image: CocoImage = { id: i + 1, file_name: toPosix(relative(root, file)), width, height };
+    const image: PreparedImage = { id: i + 1, file_name: toPosix(relative(root, file)), width, height };
     images.push(image);
     const labelFile = labelPathFor(file);
     let text: string;
@@ -128,7 +133,7 @@ function buildCategories(
   names: readonly string[],
   declared: readonly DatasetCategory[] | undefined,
   file: string,
-): CocoCategory[] {
+): PreparedCategory[] {
   if (!declared) return names.map((name, i) => ({ id: i + 1, name }));
   if (declared.length !== names.length) {
     throw new UserError(

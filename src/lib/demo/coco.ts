@@ -2,32 +2,30 @@
  * COCO instances JSON for the demo dataset: types, file names, categories and a stable text form.
  * Kept free of heavy imports (no sharp) so that checking an existing dataset stays fast.
  */
-import type { CocoAnnotation, CocoCategory, CocoImage } from '../dataset/coco-json.ts';
+import type { PreparedAnnotation, PreparedCategory, PreparedImage } from '../schema/coco.ts';
 import { SHAPE_CLASSES } from './shape-classes.ts';
 
 /** Images in the demo dataset unless a count is given. */
 export const DEFAULT_IMAGE_COUNT = 300;
 
 /**
- * The demo writes the same COCO shapes the runner reads (src/lib/dataset/coco-json.ts); its boxes
- * are the visible extent and its areas the visible pixel count.
+ * The dataset file: the ground truth plus COCO's info and licences blocks. The demo writes the
+ * same shapes the runner reads (schema/coco.ts); its boxes are the visible extent and its areas
+ * the visible pixel count.
  */
-export type { CocoAnnotation, CocoCategory, CocoImage };
-
-/** The dataset file: the ground truth plus COCO's info and licences blocks. */
 export interface CocoDataset {
   info: Record<string, string>;
   licenses: { id: number; name: string; url: string }[];
-  images: CocoImage[];
-  annotations: CocoAnnotation[];
-  categories: (CocoCategory & { supercategory: string })[];
+  images: PreparedImage[];
+  annotations: PreparedAnnotation[];
+  categories: (PreparedCategory & { supercategory: string })[];
 }
 
 export function imageFileName(imageId: number): string {
   return `${String(imageId).padStart(6, '0')}.jpg`;
 }
 
-export function shapesCategories(): (CocoCategory & { supercategory: string })[] {
+export function shapesCategories(): (PreparedCategory & { supercategory: string })[] {
   return SHAPE_CLASSES.map((c) => ({ id: c.id, name: c.name, supercategory: 'shape' }));
 }
 

@@ -8,16 +8,10 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import type { PreparedAnnotation, PreparedImage } from '../schema/coco.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import { hashSeed } from '../util/prng.ts';
-import {
-  type CocoAnnotation,
-  type CocoDataset,
-  type CocoImage,
-  DEFAULT_IMAGE_COUNT,
-  imageFileName,
-  shapesCategories,
-} from './coco.ts';
+import { type CocoDataset, DEFAULT_IMAGE_COUNT, imageFileName, shapesCategories } from './coco.ts';
 import { renderScene, type SceneAnnotation } from './scene.ts';
 
 /** Changing the seed (or the generator) changes every image: re-pin datasets/shapes/dataset.yaml. */
@@ -45,8 +39,8 @@ export async function generateShapes(options: GenerateOptions = {}): Promise<Coc
     throw new Error(`image count must be a positive integer, got ${count}`);
   const { imagesDir } = options;
   if (imagesDir) await mkdir(imagesDir, { recursive: true });
-  const images: CocoImage[] = [];
-  const annotations: CocoAnnotation[] = [];
+  const images: PreparedImage[] = [];
+  const annotations: PreparedAnnotation[] = [];
   const pending = new Set<Promise<void>>();
   // The first failed write; kept so that no rejection goes unhandled while others are in flight.
   let failure: { error: unknown } | undefined;
@@ -90,7 +84,7 @@ export async function generateShapes(options: GenerateOptions = {}): Promise<Coc
   };
 }
 
-function toCoco(a: SceneAnnotation, id: number, imageId: number): CocoAnnotation {
+function toCoco(a: SceneAnnotation, id: number, imageId: number): PreparedAnnotation {
   return { id, image_id: imageId, category_id: a.categoryId, bbox: a.bbox, area: a.area, iscrowd: a.iscrowd };
 }
 

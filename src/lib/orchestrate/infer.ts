@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { BOARD_INFERENCE } from '../board/cache-key.ts';
-import type { CocoGtJson } from '../dataset/coco-json.ts';
 import type { LoadedModel } from '../manifest/load.ts';
 import { assertStandardOps, inspectModel } from '../onnx/inspect.ts';
 import { buildClassMap } from '../runner/class-map.ts';
@@ -8,6 +7,7 @@ import { bindOptionsFor, getDecoder } from '../runner/decoders/index.ts';
 import type { Logger } from '../runner/logger.ts';
 import { type ImageResult, runPipeline } from '../runner/pipeline.ts';
 import { createSession, type Device, defaultCpuThreads } from '../runner/session.ts';
+import type { PreparedGroundTruth } from '../schema/coco.ts';
 import type { ShardRun } from '../shards/shard-file.ts';
 import { openCheckpoint, readCheckpoint } from './checkpoint.ts';
 import { emptyColumns, PREDICTIONS_VERSION, type Predictions, pushRow } from './predictions.ts';
@@ -16,7 +16,7 @@ import type { GtImage } from './select-images.ts';
 export interface InferOptions {
   readonly model: LoadedModel;
   readonly weightsPath: string;
-  readonly gt: CocoGtJson;
+  readonly gt: PreparedGroundTruth;
   readonly images: readonly GtImage[];
   readonly resolveImage: (fileName: string) => Promise<string>;
   readonly cacheKey: string;

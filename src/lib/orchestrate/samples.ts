@@ -1,5 +1,5 @@
 import { relative, sep } from 'node:path';
-import type { CocoGtJson } from '../dataset/coco-json.ts';
+import type { PreparedGroundTruth } from '../schema/coco.ts';
 import type { Metrics, Sample } from '../schema/metrics.ts';
 import type { PredictionColumns } from './predictions.ts';
 
@@ -10,7 +10,7 @@ import type { PredictionColumns } from './predictions.ts';
  */
 export function pickSamples(
   metrics: Metrics,
-  gt: CocoGtJson,
+  gt: PreparedGroundTruth,
   detections: PredictionColumns,
   imageRoot: string | undefined,
   repoRoot: string,

@@ -1,15 +1,15 @@
-import type { CocoGtJson } from '../dataset/coco-json.ts';
+import type { PreparedGroundTruth } from '../schema/coco.ts';
 import { type Shard, shardImages } from '../shards/shards.ts';
 import { UserError } from '../util/errors.ts';
 
-export type GtImage = CocoGtJson['images'][number];
+export type GtImage = PreparedGroundTruth['images'][number];
 
 /**
  * The images a run covers, by id: all of them, the first `limit` (a smoke run) or one shard.
  * A partial run must say where it goes (`out`): it is never stored as the pair's result.
  */
 export function selectImages(
-  gt: CocoGtJson,
+  gt: PreparedGroundTruth,
   opts: { limit: number | null; shard: Shard | null; out: string | undefined },
 ): GtImage[] {
   const { limit, shard } = opts;
@@ -31,7 +31,7 @@ export function selectImages(
 }
 
 /** The ground truth of these images only (a limited run is scored against its own images). */
-export function restrictGt(gt: CocoGtJson, ids: ReadonlySet<number>): CocoGtJson {
+export function restrictGt(gt: PreparedGroundTruth, ids: ReadonlySet<number>): PreparedGroundTruth {
   return {
     ...gt,
     images: gt.images.filter((im) => ids.has(im.id)),

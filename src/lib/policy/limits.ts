@@ -15,6 +15,9 @@ export const MAX_MANIFEST_BYTES = 256 * 1024;
 /** Annotation files larger than this are refused (COCO train2017 instances is ~450 MB). */
 export const MAX_ANNOTATIONS_BYTES = 1024 ** 3;
 
+/** COCO's annotations archive is 253 MB; archives holding annotations are capped well above. */
+export const MAX_ANNOTATIONS_ARCHIVE_BYTES = 4 * 1024 ** 3;
+
 /** Largest decompressed prediction file accepted (val2017 at 100 detections per image is ~60 MB). */
 export const MAX_PREDICTIONS_BYTES = 512 * 1024 ** 2;
 

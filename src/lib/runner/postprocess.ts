@@ -13,18 +13,13 @@
  *   5. bbox as [x, y, w, h], rounded like Ultralytics' JSON (3 decimals; scores 5); a box whose
  *      rounded width or height is 0 is dropped (and counted) too.
  */
+import type { CocoResult } from '../schema/coco.ts';
 import { clipXyxy, type ImageTransform, inputToOriginal } from './boxes.ts';
 import type { Candidates } from './decoders/types.ts';
 import { NMS_DEFAULTS, type NmsOptions, nms, sortByScore } from './nms.ts';
 
-/** One detection as in a COCO results file. */
-export interface CocoDetection {
-  image_id: number;
-  category_id: number;
-  /** [x, y, width, height] in original-image pixels, origin top-left. */
-  bbox: [number, number, number, number];
-  score: number;
-}
+/** One detection as in a COCO results file; bbox [x, y, width, height] in original-image pixels. */
+export type CocoDetection = CocoResult;
 
 export type PostprocessOptions = NmsOptions;
 

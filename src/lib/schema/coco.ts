@@ -63,5 +63,30 @@ export const CocoResult = z.looseObject({
 /** A COCO results file: the list of detections a model produced. */
 export const CocoResults = z.array(CocoResult).describe('COCO results list');
 
+/**
+ * The ground truth as a dataset hands it to the runner and the evaluator, once read or converted
+ * (src/lib/dataset): every image named and sized, every annotation with its area and crowd flag,
+ * every category named. The evaluator's loader checks the values (gtFromJson); these give the types.
+ */
+export const PreparedImage = z.object({ id, file_name: z.string(), width: finite, height: finite });
+export const PreparedAnnotation = z.object({
+  id,
+  image_id: id,
+  category_id: id,
+  bbox: CocoBbox,
+  area: finite,
+  iscrowd: z.union([z.literal(0), z.literal(1)]),
+});
+export const PreparedCategory = z.object({ id, name: z.string(), supercategory: z.string().optional() });
+export const PreparedGroundTruth = z.object({
+  images: z.array(PreparedImage),
+  annotations: z.array(PreparedAnnotation),
+  categories: z.array(PreparedCategory),
+});
+
 export type CocoGroundTruth = z.infer<typeof CocoGroundTruth>;
+export type PreparedImage = z.infer<typeof PreparedImage>;
+export type PreparedAnnotation = z.infer<typeof PreparedAnnotation>;
+export type PreparedCategory = z.infer<typeof PreparedCategory>;
+export type PreparedGroundTruth = z.infer<typeof PreparedGroundTruth>;
 export type CocoResult = z.infer<typeof CocoResult>;
