@@ -90,8 +90,9 @@ export function metricProblems(text: string): string[] {
   const bad: string[] = [];
   const walk = (v: unknown, path: string) => {
     if (typeof v === 'number' && !Number.isFinite(v)) bad.push(path);
-    else if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${path}[${i}]`));
-    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, `${path}.${k}`);
+    else if (Array.isArray(v)) {
+      for (const [i, x] of v.entries()) walk(x, `${path}[${i}]`);
+    } else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, `${path}.${k}`);
   };
   walk(parsed.data, '');
   return bad.length ? [`non-finite numbers at ${bad.slice(0, 3).join(', ')}`] : [];
