@@ -5,7 +5,6 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { findRepoRoot } from '../lib/manifest/discover.ts';
 import { UserError } from '../lib/util/errors.ts';
 import { parsePositiveInt } from '../lib/util/numbers.ts';
 
@@ -208,7 +207,11 @@ export const rootOption = {
 } as const satisfies OptionSpec;
 
 export async function resolveRoot(root: string | undefined): Promise<string> {
-  return root === undefined ? findRepoRoot(process.cwd()) : resolve(root);
+  if (root !== undefined) return resolve(root);
+  // Loaded on use: discover.ts pulls in zod, yaml and the manifest schemas, which `podium eval`
+  // (every command importing this module) would otherwise pay for at start-up.
+  const { findRepoRoot } = await import('../lib/manifest/discover.ts');
+  return findRepoRoot(process.cwd());
 }
 
 export const cacheDirOption = {
