@@ -90,6 +90,16 @@ export function accumulate(matches: Matches, params: EvalParams): Accumulated {
   const recThrs = params.recThrs;
   const allIgnored = (((1 << T) - 1) << IGNORE_SHIFT) >>> 0;
   const stride = K * A * M;
+  // Flags and ranks gathered once into merge order, so that the 12 passes below (maxDets × area
+  // ranges) read memory in sequence instead of jumping across the whole matching output.
+  const E = matches.length;
+  const flagsOrd = new Uint32Array(E * A);
+  const rankOrd = new Int32Array(E);
+  for (let p = 0; p < E; p++) {
+    const d = order[p];
+    rankOrd[p] = matches.rank[d];
+    for (let a = 0; a < A; a++) flagsOrd[p * A + a] = matches.flags[d * A + a];
+  }
 
   for (let k = 0; k < K; k++) {
     const start = matches.catStart[k];
@@ -97,10 +107,7 @@ export function accumulate(matches: Matches, params: EvalParams): Accumulated {
     for (let m = 0; m < M; m++) {
       const maxDet = params.maxDets[m]!;
       let nd = 0;
-      for (let i = start; i < end; i++) {
-        const d = order[i];
-        if (matches.rank[d] < maxDet) kept[nd++] = d;
-      }
+      for (let i = start; i < end; i++) if (rankOrd[i] < maxDet) kept[nd++] = i;
       for (let a = 0; a < A; a++) {
         const npig = matches.npig[k * A + a];
         if (npig === 0) continue;
@@ -109,7 +116,7 @@ export function accumulate(matches: Matches, params: EvalParams): Accumulated {
         ig.fill(0);
         let ignoredAll = 0;
         for (let i = 0; i < nd; i++) {
-          const f = matches.flags[kept[i] * A + a];
+          const f = flagsOrd[kept[i] * A + a];
           if (f === 0) continue; // a false positive at every threshold
           if (f === allIgnored) {
             ignoredAll++;
