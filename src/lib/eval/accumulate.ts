@@ -23,6 +23,11 @@ export interface Accumulated {
    * [catStart[k], catStart[k+1]) as in Matches.
    */
   readonly order: Int32Array;
+  /**
+   * All evaluated detections by descending score, ties by index (category, image, rank): the one
+   * sort everything score-ordered derives from (order is its stable regrouping by class).
+   */
+  readonly byScore: Int32Array;
 }
 
 /** np.spacing(1): pycocotools adds it to precision's denominator. */
@@ -47,13 +52,14 @@ export function recallIndex(acc: Accumulated, t: number, k: number, a: number, m
  * Sorts each class's evaluated detections by descending score, ties kept in concatenation order
  * (ascending image id, then rank): numpy's stable mergesort on -score over pycocotools' concatenation.
  */
-export function mergeOrder(matches: Matches): Int32Array {
+export function mergeOrder(matches: Matches): { order: Int32Array; byScore: Int32Array } {
   const K = matches.catStart.length - 1;
   const cat = new Int32Array(matches.length);
   for (let k = 0; k < K; k++) cat.fill(k, matches.catStart[k], matches.catStart[k + 1]);
   const identity = new Int32Array(matches.length);
   for (let i = 0; i < identity.length; i++) identity[i] = i;
-  return countingSortBy(sortByScoreDesc(identity, matches.score), cat, K);
+  const byScore = sortByScoreDesc(identity, matches.score);
+  return { order: countingSortBy(byScore, cat, K), byScore };
 }
 
 /**
@@ -73,8 +79,8 @@ export function accumulate(matches: Matches, params: EvalParams): Accumulated {
   const M = params.maxDets.length;
   const precision = new Float64Array(T * R * K * A * M).fill(-1);
   const recall = new Float64Array(T * K * A * M).fill(-1);
-  const order = mergeOrder(matches);
-  const acc: Accumulated = { T, R, K, A, M, precision, recall, order };
+  const { order, byScore } = mergeOrder(matches);
+  const acc: Accumulated = { T, R, K, A, M, precision, recall, order, byScore };
 
   let longest = 0;
   for (let k = 0; k < K; k++) longest = Math.max(longest, matches.catStart[k + 1] - matches.catStart[k]);
