@@ -1,4 +1,5 @@
 import type { Uncertainty } from '../../schema/metrics.ts';
+import { isPositiveInt } from '../../util/numbers.ts';
 import { mulberry32 } from '../../util/prng.ts';
 import type { CocoEvaluation } from '../evaluate.ts';
 import { IGNORE_SHIFT } from '../match.ts';
@@ -517,7 +518,7 @@ export function drawWeights(W: Float64Array, I: number, B: number, b: number, ra
 }
 
 export function checkResamples(resamples: number): void {
-  if (!Number.isInteger(resamples) || resamples < 1) throw new Error('resamples must be a positive integer');
+  if (!isPositiveInt(resamples)) throw new Error('resamples must be a positive integer');
 }
 
 /** The bootstrap's summary from computed resamples. */
