@@ -5,7 +5,6 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { findRepoRoot } from '../lib/manifest/discover.ts';
 import { UserError } from '../lib/util/errors.ts';
 import { parsePositiveInt } from '../lib/util/numbers.ts';
 
@@ -51,7 +50,7 @@ type ValueOf<S extends OptionSpec> = S extends { type: 'boolean' }
 export type OptionValues<O extends OptionSpecs> = { -readonly [K in keyof O]: ValueOf<O[K]> };
 
 export interface PositionalSpec {
-  /** How the help's usage line names them, e.g. `PART...`. */
+  /** What one of them is, for the error when their count is wrong, e.g. `shard file`. */
   readonly name: string;
   readonly min?: number;
   readonly max?: number;
@@ -208,7 +207,11 @@ export const rootOption = {
 } as const satisfies OptionSpec;
 
 export async function resolveRoot(root: string | undefined): Promise<string> {
-  return root === undefined ? findRepoRoot(process.cwd()) : resolve(root);
+  if (root !== undefined) return resolve(root);
+  // Loaded on use: discover.ts pulls in zod, yaml and the manifest schemas, which `podium eval`
+  // (every command importing this module) would otherwise pay for at start-up.
+  const { findRepoRoot } = await import('../lib/manifest/discover.ts');
+  return findRepoRoot(process.cwd());
 }
 
 export const cacheDirOption = {

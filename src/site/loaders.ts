@@ -7,7 +7,7 @@ import { isUserError, UserError } from '../lib/util/errors.ts';
 import { dataDir } from './data-dir.ts';
 import type { DatasetEntry, ModelEntry } from './entries.ts';
 import { renderNotes } from './notes.ts';
-import { listResultFiles, notABoardEntry, readResultFile } from './read-results.ts';
+import { isBoardEntry, listResultFiles, notABoardEntry, readResultFile } from './read-results.ts';
 import { summarise } from './summary.ts';
 
 /**
@@ -100,7 +100,7 @@ export function datasetsLoader(): Loader {
 export function resultsLoader(): Loader {
   return {
     name: 'podium-results',
-    load: async ({ store, logger }) => {
+    load: async ({ store, logger, parseData }) => {
       const root = dataDir();
       const files = await listResultFiles(root);
       const problems: UserError[] = [];
@@ -113,7 +113,7 @@ export function resultsLoader(): Loader {
             logger.warn(`${f.path}: not on the board: ${why}`);
             continue;
           }
-          summaries.push(summarise(m as Parameters<typeof summarise>[0], f.path));
+          if (isBoardEntry(m)) summaries.push(summarise(m, f.path));
         } catch (err) {
           if (!isUserError(err)) throw err;
           problems.push(err);
@@ -121,7 +121,10 @@ export function resultsLoader(): Loader {
       }
       if (problems.length) fail('results', problems);
       store.clear();
-      for (const s of summaries) store.set({ id: `${s.dataset}/${s.model}`, data: { ...s } });
+      for (const s of summaries) {
+        const id = `${s.dataset}/${s.model}`;
+        store.set({ id, data: await parseData({ id, data: { ...s } }) });
+      }
       logger.info(`${summaries.length} results from ${root}`);
     },
   };

@@ -1,11 +1,10 @@
 import { getCollection } from 'astro:content';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { UserError } from '../lib/util/errors.ts';
 import { type AwaitingRow, awaitingRows } from './awaiting.ts';
 import { type BoardRow, buildBoard, fallbackInfo, type ModelInfo } from './board.ts';
 import { dataDir } from './data-dir.ts';
 import type { DatasetEntry, ModelEntry } from './entries.ts';
-import type { BoardMetrics } from './read-results.ts';
+import { type BoardMetrics, isBoardEntry, notABoardEntry, readResultFile } from './read-results.ts';
 import type { ResultSummary } from './summary.ts';
 import { siteUrls } from './urls.ts';
 
@@ -70,7 +69,8 @@ async function assemble(): Promise<SiteData> {
   const datasetEntries = new Map<string, DatasetEntry>(
     (await getCollection('datasets')).map((e: Entry) => [e.id, e.data as DatasetEntry] as const),
   );
-  const all: ResultSummary[] = (await getCollection('results')).map((e: Entry) => e.data as ResultSummary);
+  // Typed by the collection's schema (ResultSummarySchema) once Astro has generated its types.
+  const all: ResultSummary[] = (await getCollection('results')).map((e: { data: ResultSummary }) => e.data);
   const info = new Map([...models].map(([id, e]) => [id, modelInfo(e)] as const));
   const warnings: string[] = [];
   const results = new Map<string, ResultSummary[]>();
@@ -142,14 +142,20 @@ async function assemble(): Promise<SiteData> {
   };
 }
 
-/** The full metric file behind a summary, for the model page. */
 /** getStaticPaths of the pages made once per dataset (board, compare, dataset). */
 export async function datasetPaths(): Promise<{ params: { dataset: string } }[]> {
   const data = await siteData();
   return data.datasets.map((d) => ({ params: { dataset: d.id } }));
 }
 
+/** The full metric file behind a summary, for the model page: read once, validated. */
 export async function fullMetrics(summary: ResultSummary): Promise<BoardMetrics> {
-  // Validated against MetricsSchema by the results loader earlier in this build.
-  return JSON.parse(await readFile(join(dataDir(), summary.file), 'utf8')) as BoardMetrics;
+  const [, dataset = '', name = ''] = summary.file.split('/');
+  const m = await readResultFile(dataDir(), {
+    path: summary.file,
+    dataset,
+    model: name.replace(/\.json$/, ''),
+  });
+  if (!isBoardEntry(m)) throw new UserError(`not on the board: ${notABoardEntry(m)}`, { file: summary.file });
+  return m;
 }

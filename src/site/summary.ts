@@ -1,42 +1,54 @@
-import type { CocoStats, Optimal } from '../lib/schema/metrics.ts';
+import { z } from 'zod';
+import {
+  CocoStatsSchema,
+  MetricsSchema,
+  OptimalSchema,
+  PerClassSchema,
+  RunSchema,
+  SampleSchema,
+} from '../lib/schema/metrics.ts';
 import type { BoardMetrics } from './read-results.ts';
 
 /**
- * What the board, compare, dataset and heatmap views need from one metric file. The content
- * collection stores this, not the whole file: Astro serialises its data store into one module
+ * What the board, compare, dataset and heatmap views need from one metric file, its schema derived
+ * from the metric schema's parts. The content collection stores this, not the whole file: Astro serialises its data store into one module
  * bundled with the build, and 1000 full files (per-class curves, confusion matrices) made that
  * 75 MB and cost ~20 s of a 60 s budget. Model pages read their one full file instead.
  */
-export interface ResultSummary {
-  dataset: string;
-  model: string;
+export const ResultSummarySchema = z.object({
+  dataset: z.string(),
+  model: z.string(),
   /** Data-root-relative path of the full metric file. */
-  file: string;
-  split: string | null;
-  images: number;
-  instances: number;
-  coco: CocoStats;
+  file: z.string(),
+  split: MetricsSchema.shape.dataset.shape.split,
+  images: MetricsSchema.shape.dataset.shape.images,
+  instances: MetricsSchema.shape.dataset.shape.instances,
+  coco: CocoStatsSchema,
   /** Bootstrap interval of AP (fractions). */
-  apLo: number;
-  apHi: number;
-  optimal: Optimal;
-  speed: { preMs: number; p50Ms: number; p90Ms: number; meanMs: number; postMs: number; fps: number };
-  run: {
-    date: string;
-    device: string;
-    provider: string;
-    podiumVersion: string;
-    evaluatorVersion: string;
-    onnxruntime: string;
-  };
+  apLo: z.number(),
+  apHi: z.number(),
+  optimal: OptimalSchema,
+  speed: z.object({
+    preMs: z.number(),
+    p50Ms: z.number(),
+    p90Ms: z.number(),
+    meanMs: z.number(),
+    postMs: z.number(),
+    fps: z.number(),
+  }),
+  run: RunSchema.pick({ date: true, device: true, podiumVersion: true, onnxruntime: true }).extend({
+    provider: RunSchema.shape.executionProvider,
+    evaluatorVersion: MetricsSchema.shape.evaluator.shape.version,
+  }),
   /** Published AP/AP50 in percent (as papers print them), with their source. */
-  reported: { AP: number | null; AP50: number | null; source: string | null } | null;
-  perClass: { id: number; name: string; gt: number; AP: number; AP50: number }[];
+  reported: MetricsSchema.shape.reported,
+  perClass: z.array(PerClassSchema.pick({ id: true, name: true, gt: true, AP: true, AP50: true })),
   /** Runs in the timeline (earlier runs + this one). */
-  runs: number;
+  runs: z.number().int().min(1),
   /** Sample images referenced by the file (their boxes stay in the full file). */
-  samples: { imageId: number; file: string }[];
-}
+  samples: z.array(SampleSchema.pick({ imageId: true, file: true })),
+});
+export type ResultSummary = z.infer<typeof ResultSummarySchema>;
 
 export function summarise(m: BoardMetrics, file: string): ResultSummary {
   return {

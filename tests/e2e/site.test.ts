@@ -1,3 +1,4 @@
+// Over 400 lines: one browser and one built site serve every check below; splitting would build the site twice.
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -19,7 +19,7 @@ const SIZE = 64;
 const ROWS = 6;
 
 /** Model k: ROWS boxes spread over the input, classes and scores that depend on k. */
-function tinyModel(k: number): Uint8Array {
+export function tinyModel(k: number): Uint8Array {
   const base = new Float32Array(ROWS * 6);
   const shift = new Float32Array(ROWS * 6);
   for (let r = 0; r < ROWS; r++) {

@@ -18,7 +18,7 @@ export interface ScaleCase {
   detections: number;
 }
 
-export function makeScaleCase(seed = 2026, nImages = 5000, detsPerImage = 100): ScaleCase {
+export function makeScaleCase(seed = 2026, nImages = 5000, detsPerImage = 100, classes = 80): ScaleCase {
   const rand = mulberry32(seed);
   const normal = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
   const poisson = (lambda: number) => {
@@ -33,8 +33,8 @@ export function makeScaleCase(seed = 2026, nImages = 5000, detsPerImage = 100): 
     }
     return k;
   };
-  // Class frequencies skewed like COCO's (one dominant class, a long tail).
-  const K = 80;
+  // Class frequencies skewed like COCO's (one dominant class, a long tail); LVIS-shaped with 1,203.
+  const K = classes;
   const weights = Array.from({ length: K }, (_, k) => (k === 0 ? 12 : 1 / (1 + k / 8)));
   const total = weights.reduce((a, b) => a + b, 0);
   const cdf: number[] = [];

@@ -1,3 +1,4 @@
+// Over 400 lines: every invented section of a metric file stays consistent with the others (AP = mean of per-class AP, curves match), so they are generated together.
 /**
  * Deterministic fake leaderboard for developing, testing and load-testing the site before real
  * results exist. Writes, under one directory (the site reads it via PODIUM_DATA_DIR):

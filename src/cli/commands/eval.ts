@@ -1,9 +1,8 @@
 import { statSync } from 'node:fs';
-import { buildMetrics } from '../../lib/eval/build-metrics.ts';
+import { buildMetrics, cocoPerClass, type PerClassStats } from '../../lib/eval/build-metrics.ts';
 import { evaluateCoco } from '../../lib/eval/evaluate.ts';
 import { loadInputs } from '../../lib/eval/read-files.ts';
 import { formatSummary } from '../../lib/eval/summarize.ts';
-import type { Metrics } from '../../lib/schema/metrics.ts';
 import { writeJsonAtomic } from '../../lib/util/atomic-write.ts';
 import { UserError } from '../../lib/util/errors.ts';
 import { createStages } from '../../lib/util/stages.ts';
@@ -16,6 +15,10 @@ const options = defineOptions({
   quiet: { type: 'boolean', help: 'print nothing but errors' },
   timings: { type: 'boolean', help: 'print the time of each stage and the peak memory' },
   resamples: { type: 'int', help: 'bootstrap resamples for the AP interval', defaultText: '200' },
+  'stats-only': {
+    type: 'boolean',
+    help: 'COCO stats and the per-class table only: no extended analysis, no metric JSON',
+  },
 });
 
 export type EvalOptions = OptionValues<typeof options>;
@@ -24,7 +27,7 @@ function fmt(v: number): string {
   return v < 0 ? '    -' : v.toFixed(3);
 }
 
-export function formatPerClassTable(perClass: Metrics['perClass']): string {
+export function formatPerClassTable(perClass: readonly PerClassStats[]): string {
   const nameWidth = Math.max(5, ...perClass.map((c) => c.name.length));
   const head = `${'id'.padStart(5)}  ${'class'.padEnd(nameWidth)}  ${'gt'.padStart(6)}     AP   AP50   AP75    APs    APm    APl  AR100`;
   const rows = perClass.map(
@@ -38,6 +41,12 @@ export async function evaluate(values: EvalOptions): Promise<number> {
   if (!values.gt || !values.dt)
     throw new UserError(`both --gt and --dt are required\n\n${formatHelp(command)}`);
   const resamples = values.resamples;
+  const statsOnly = values['stats-only'] === true;
+  if (statsOnly && values.out) {
+    throw new UserError(
+      '--stats-only writes no metric JSON (that needs the extended analysis): drop --out or --stats-only',
+    );
+  }
   const big =
     [values.gt, values.dt].reduce((s, f) => s + (statSync(f, { throwIfNoEntry: false })?.size ?? 0), 0) > 8e6;
   const stages = createStages(4, process.stderr, !values.quiet && big && process.stderr.isTTY === true);
@@ -47,6 +56,16 @@ export async function evaluate(values: EvalOptions): Promise<number> {
   const { gt, dt } = await loadInputs(values.gt, values.dt);
   stages.next('matching and accumulating');
   const evaluation = evaluateCoco(gt, dt);
+  if (statsOnly) {
+    const timings = stages.done();
+    if (!values.quiet) {
+      console.log(formatSummary(evaluation.summary.stats));
+      console.log('');
+      console.log(formatPerClassTable(cocoPerClass(evaluation)));
+    }
+    if (values.timings) printTimings(timings);
+    return 0;
+  }
   stages.next('extended analysis');
   const metrics = buildMetrics(evaluation, resamples === undefined ? {} : { bootstrapResamples: resamples });
   if (values.out) {
@@ -68,11 +87,13 @@ export async function evaluate(values: EvalOptions): Promise<number> {
     );
     if (values.out) console.log(`wrote ${values.out}`);
   }
-  if (values.timings) {
-    for (const [label, s] of timings) console.error(`${label.padEnd(28)} ${s.toFixed(3)} s`);
-    console.error(`${'peak RSS'.padEnd(28)} ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
-  }
+  if (values.timings) printTimings(timings);
   return 0;
+}
+
+function printTimings(timings: [string, number][]): void {
+  for (const [label, s] of timings) console.error(`${label.padEnd(28)} ${s.toFixed(3)} s`);
+  console.error(`${'peak RSS'.padEnd(28)} ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
 }
 
 export const command = defineCommand({

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import type { PreparedAnnotation, PreparedImage } from '../schema/coco.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
+import { isPositiveInt } from '../util/numbers.ts';
 import { hashSeed } from '../util/prng.ts';
 import { type CocoDataset, DEFAULT_IMAGE_COUNT, imageFileName, shapesCategories } from './coco.ts';
 import { renderScene, type SceneAnnotation } from './scene.ts';
@@ -35,8 +36,7 @@ export interface GenerateOptions {
  */
 export async function generateShapes(options: GenerateOptions = {}): Promise<CocoDataset> {
   const count = options.count ?? DEFAULT_IMAGE_COUNT;
-  if (!Number.isInteger(count) || count < 1)
-    throw new Error(`image count must be a positive integer, got ${count}`);
+  if (!isPositiveInt(count)) throw new Error(`image count must be a positive integer, got ${count}`);
   const { imagesDir } = options;
   if (imagesDir) await mkdir(imagesDir, { recursive: true });
   const images: PreparedImage[] = [];

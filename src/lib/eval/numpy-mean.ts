@@ -46,14 +46,21 @@ function pairwiseSum(a: ArrayLike<number>, start: number, n: number): number {
  */
 const NUMPY_BUFSIZE = 8192;
 
-/** `np.mean(s[s > -1])`, or -1 when nothing is left: pycocotools' summarize rule. */
-export function meanOfDefined(values: ArrayLike<number>): number {
-  const kept: number[] = [];
-  for (let i = 0; i < values.length; i++) if (values[i] > -1) kept.push(values[i]);
-  if (kept.length === 0) return -1;
-  let sum = 0;
-  for (let start = 0; start < kept.length; start += NUMPY_BUFSIZE) {
-    sum += pairwiseSum(kept, start, Math.min(NUMPY_BUFSIZE, kept.length - start));
+/** Scratch for the kept values, grown on demand (means run one at a time). */
+let kept = new Float64Array(1024);
+
+/** `np.mean(s[s > -1])` over values[0, n), or -1 when nothing is left: pycocotools' summarize rule. */
+export function meanOfDefined(values: ArrayLike<number>, n = values.length): number {
+  if (kept.length < n) kept = new Float64Array(n);
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
+    if (v > -1) kept[count++] = v;
   }
-  return sum / kept.length;
+  if (count === 0) return -1;
+  let sum = 0;
+  for (let start = 0; start < count; start += NUMPY_BUFSIZE) {
+    sum += pairwiseSum(kept, start, Math.min(NUMPY_BUFSIZE, count - start));
+  }
+  return sum / count;
 }

@@ -31,23 +31,42 @@ interface Selection {
   m: number;
 }
 
-/** Precision values of a selection, in the C order numpy flattens `s[s > -1]` in (t, r, k). */
-function precisionValues(acc: Accumulated, s: Selection): number[] {
-  const out: number[] = [];
-  const ts = s.t === null ? range(acc.T) : [s.t];
-  const ks = s.k === null ? range(acc.K) : [s.k];
-  for (const t of ts)
-    for (let r = 0; r < acc.R; r++)
-      for (const k of ks) out.push(acc.precision[precisionIndex(acc, t, r, k, s.a, s.m)]);
-  return out;
+/** Scratch for one selection's values (summarize runs one selection at a time). */
+let selected = new Float64Array(0);
+
+/**
+ * Precision values of a selection into `selected`, in the C order numpy flattens `s[s > -1]` in
+ * (t, r, k); returns their count.
+ */
+function precisionValues(acc: Accumulated, s: Selection): number {
+  const t0 = s.t ?? 0;
+  const t1 = s.t === null ? acc.T : s.t + 1;
+  const k0 = s.k ?? 0;
+  const k1 = s.k === null ? acc.K : s.k + 1;
+  const n = (t1 - t0) * acc.R * (k1 - k0);
+  if (selected.length < n) selected = new Float64Array(n);
+  const p = acc.precision;
+  const kStride = acc.A * acc.M;
+  let o = 0;
+  for (let t = t0; t < t1; t++)
+    for (let r = 0; r < acc.R; r++) {
+      let i = precisionIndex(acc, t, r, k0, s.a, s.m);
+      for (let k = k0; k < k1; k++, i += kStride) selected[o++] = p[i]!;
+    }
+  return o;
 }
 
-function recallValues(acc: Accumulated, s: Selection): number[] {
-  const out: number[] = [];
-  const ts = s.t === null ? range(acc.T) : [s.t];
-  const ks = s.k === null ? range(acc.K) : [s.k];
-  for (const t of ts) for (const k of ks) out.push(acc.recall[recallIndex(acc, t, k, s.a, s.m)]);
-  return out;
+function recallValues(acc: Accumulated, s: Selection): number {
+  const t0 = s.t ?? 0;
+  const t1 = s.t === null ? acc.T : s.t + 1;
+  const k0 = s.k ?? 0;
+  const k1 = s.k === null ? acc.K : s.k + 1;
+  const n = (t1 - t0) * (k1 - k0);
+  if (selected.length < n) selected = new Float64Array(n);
+  let o = 0;
+  for (let t = t0; t < t1; t++)
+    for (let k = k0; k < k1; k++) selected[o++] = acc.recall[recallIndex(acc, t, k, s.a, s.m)]!;
+  return o;
 }
 
 function range(n: number): number[] {
@@ -64,10 +83,14 @@ export function summarize(acc: Accumulated, params: EvalParams): Summary {
   const area = (label: string): number => params.areaRngLbl.indexOf(label);
   const det = (n: number): number => params.maxDets.indexOf(n);
   const m100 = det(100);
-  const ap = (t: number | null, a: string, m: number, k: number | null = null) =>
-    meanOfDefined(precisionValues(acc, { t, k, a: area(a), m }));
-  const ar = (a: string, m: number, k: number | null = null) =>
-    meanOfDefined(recallValues(acc, { t: null, k, a: area(a), m }));
+  const ap = (t: number | null, a: string, m: number, k: number | null = null) => {
+    const n = precisionValues(acc, { t, k, a: area(a), m });
+    return meanOfDefined(selected, n);
+  };
+  const ar = (a: string, m: number, k: number | null = null) => {
+    const n = recallValues(acc, { t: null, k, a: area(a), m });
+    return meanOfDefined(selected, n);
+  };
 
   const stats: CocoStats = {
     AP: ap(null, 'all', m100),

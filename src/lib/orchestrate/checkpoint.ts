@@ -9,7 +9,7 @@ import type { CocoDetection } from '../runner/postprocess.ts';
  * torn last line from a kill is ignored.
  *
  *   {"k":"<cache key>"}                                       header
- *   {"i":<image id>,"s":<segment>,"e":<ms>,"t":[pre,inf,post],"d":[[x,y,w,h,cat,score],…]}
+ *   {"i":<image id>,"s":<segment>,"e":<ms>,"t":[pre,inf,post],"d":[[x,y,w,h,cat,score],…],"n":[nonFinite,empty]}
  *   {"i":<image id>,"s":<segment>,"e":<ms>,"x":"<reason the image failed>","f":"<file>"}
  */
 export interface CheckpointImage {
@@ -18,6 +18,8 @@ export interface CheckpointImage {
   elapsedMs: number;
   timing?: [number, number, number];
   detections?: CocoDetection[];
+  /** Candidates the post-processing dropped: [non-finite, clipped to nothing]. */
+  dropped?: [number, number];
   failure?: { file: string; reason: string };
 }
 
@@ -50,6 +52,7 @@ export async function readCheckpoint(file: string, cacheKey: string): Promise<Ch
           e: number;
           t?: [number, number, number];
           d?: number[][];
+          n?: [number, number];
           x?: string;
           f?: string;
         }
@@ -59,6 +62,7 @@ export async function readCheckpoint(file: string, cacheKey: string): Promise<Ch
     if (row.x !== undefined) image.failure = { file: row.f ?? '', reason: row.x };
     else {
       if (row.t) image.timing = row.t;
+      if (row.n) image.dropped = row.n;
       image.rows = row.d ?? [];
     }
     state.images.set(row.i, image);
@@ -107,6 +111,7 @@ export async function openCheckpoint(
       } else {
         row['t'] = image.timing?.map((v) => Math.round(v * 1000) / 1000);
         row['d'] = (image.detections ?? []).map((d) => [...d.bbox, d.category_id, d.score]);
+        if (image.dropped && (image.dropped[0] > 0 || image.dropped[1] > 0)) row['n'] = image.dropped;
       }
       await appendFile(file, `${JSON.stringify(row)}\n`);
     },

@@ -87,6 +87,7 @@ export async function infer(options: InferOptions): Promise<Predictions> {
               timing: r.timing
                 ? [r.timing.preprocessMs, r.timing.inferenceMs, r.timing.postprocessMs]
                 : [0, 0, 0],
+              ...(r.dropped ? { dropped: [r.dropped.nonFinite, r.dropped.empty] as [number, number] } : {}),
             }),
       });
       options.onProgress?.(previous.images.size + r.done, total);
@@ -114,6 +115,7 @@ export async function infer(options: InferOptions): Promise<Predictions> {
     const inf: number[] = [];
     const post: number[] = [];
     const segmentWall = new Map<number, number>();
+    const dropped = { nonFinite: 0, empty: 0 };
     for (const im of options.images) {
       const row = all.images.get(im.id);
       if (!row) throw new Error(`internal: image ${im.id} missing from the checkpoint`);
@@ -123,6 +125,8 @@ export async function infer(options: InferOptions): Promise<Predictions> {
         continue;
       }
       for (const d of row.rows ?? []) pushRow(detections, im.id, d);
+      dropped.nonFinite += row.dropped?.[0] ?? 0;
+      dropped.empty += row.dropped?.[1] ?? 0;
       if (row.timing) {
         pre.push(row.timing[0]);
         inf.push(row.timing[1]);
@@ -152,6 +156,7 @@ export async function infer(options: InferOptions): Promise<Predictions> {
           node: env.node,
         },
         failures,
+        dropped,
       },
     };
   } finally {

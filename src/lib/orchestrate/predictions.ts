@@ -150,3 +150,28 @@ export function fromShards(
     },
   };
 }
+
+/**
+ * Why cached predictions that pass the schema still cannot be these images' predictions (a
+ * damaged or foreign file): other images than the run's, detections of images or categories the
+ * ground truth lacks, negative box sizes. Undefined when they fit. The evaluator would refuse
+ * them anyway, but blaming a cache file the user never wrote; the caller infers again instead.
+ */
+export function cachedPredictionsProblem(
+  predictions: Predictions,
+  imageIds: readonly number[],
+  categoryIds: ReadonlySet<number>,
+): string | undefined {
+  const images = new Set(imageIds);
+  if (predictions.imageIds.length !== images.size || !predictions.imageIds.every((id) => images.has(id)))
+    return 'imageIds: not the images of this run';
+  const d = predictions.detections;
+  for (let i = 0; i < d.imageId.length; i++) {
+    if (!images.has(d.imageId[i]!))
+      return `detections.imageId[${i}]: image ${d.imageId[i]} is not in this run`;
+    if (!categoryIds.has(d.categoryId[i]!))
+      return `detections.categoryId[${i}]: category ${d.categoryId[i]} is not in the ground truth`;
+    if (d.w[i]! < 0 || d.h[i]! < 0) return `detections[${i}]: negative box size`;
+  }
+  return undefined;
+}

@@ -30,6 +30,7 @@ import { removeCheckpoint } from './checkpoint.ts';
 import { infer } from './infer.ts';
 import {
   asDetectionColumns,
+  cachedPredictionsProblem,
   fromShards,
   type Predictions,
   readCachedPredictions,
@@ -155,6 +156,18 @@ async function runPairLocked(options: RunPairOptions): Promise<RunPairOutcome> {
     await writePredictions(predictionsFile, predictions);
   } else if (!options.force) {
     predictions = await readCachedPredictions(predictionsFile, cacheKey, logger);
+    const problem =
+      predictions &&
+      cachedPredictionsProblem(
+        predictions,
+        chosen.map((im) => im.id),
+        new Set(gtJson.categories.map((c) => c.id)),
+      );
+    if (problem) {
+      logger.warn(`${predictionsFile}: ${problem}\n  the cached predictions cannot be used; inferring again`);
+      await rm(predictionsFile, { force: true });
+      predictions = undefined;
+    }
     // A run killed after writing its predictions but before removing its checkpoint left one.
     if (predictions) await removeCheckpoint(checkpointFile);
   }

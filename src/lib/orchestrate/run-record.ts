@@ -29,7 +29,6 @@ export async function runRecord(ctx: {
   cacheKey: string;
 }): Promise<NonNullable<Metrics['run']>> {
   const m = ctx.model.manifest;
-  const [h, w] = m.input.size ?? [m.input.dynamic!.maxSize, m.input.dynamic!.maxSize];
   const env = ctx.run.environment;
   return {
     date: new Date().toISOString(),
@@ -39,7 +38,13 @@ export async function runRecord(ctx: {
     executionProvider: env.executionProvider,
     device: env.executionProvider === 'cpu' ? `${env.cpu} (${env.cpuCount} threads)` : env.executionProvider,
     node: env.node,
-    imgsz: m.input.size ? [h, w] : [h],
+    imgsz: m.input.size
+      ? [...m.input.size]
+      : m.input.dynamic
+        ? [m.input.dynamic.maxSize]
+        : m.input.shorterSide
+          ? [m.input.shorterSide.size]
+          : [],
     conf: ctx.inference.conf,
     iou: ctx.inference.iou,
     maxDet: ctx.inference.maxDet,
@@ -47,6 +52,7 @@ export async function runRecord(ctx: {
     durationS: ctx.run.wallS,
     limit: ctx.inference.limit,
     failedImages: ctx.run.failures.map(({ file, reason }) => ({ file, reason })),
+    ...(ctx.run.dropped === undefined ? {} : { droppedDetections: ctx.run.dropped }),
     cacheKey: ctx.cacheKey,
   };
 }

@@ -1,6 +1,7 @@
 import type { PreparedGroundTruth } from '../schema/coco.ts';
 import { type Shard, shardImages } from '../shards/shards.ts';
 import { UserError } from '../util/errors.ts';
+import { isPositiveInt } from '../util/numbers.ts';
 
 export type GtImage = PreparedGroundTruth['images'][number];
 
@@ -15,8 +16,7 @@ export function selectImages(
   const { limit, shard } = opts;
   let chosen = [...gt.images].sort((a, b) => a.id - b.id);
   if (limit !== null) {
-    if (!(Number.isInteger(limit) && limit > 0))
-      throw new UserError(`--limit: expected a positive integer, got ${limit}`);
+    if (!isPositiveInt(limit)) throw new UserError(`--limit: expected a positive integer, got ${limit}`);
     chosen = chosen.slice(0, limit);
   }
   if (shard !== null) chosen = shardImages(chosen, shard);

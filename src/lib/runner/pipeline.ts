@@ -69,6 +69,8 @@ export interface ImageResult {
   detections: CocoDetection[] | null;
   error?: string;
   timing?: ImageTiming;
+  /** Candidates the shared post-processing dropped for this image (non-finite, clipped to nothing). */
+  dropped?: DropCounts;
   /** Images reported so far, including this one, and the total. */
   done: number;
   total: number;
@@ -131,6 +133,8 @@ export interface PipelineResult {
 
 interface PreparedSlot {
   image: PipelineImage;
+  /** Candidates its post-processing dropped. */
+  dropped?: DropCounts;
   transform?: ImageTransform;
   error?: string;
   preprocessMs: number;
@@ -334,9 +338,20 @@ export async function runPipeline(
         maxDet: post.maxDet ?? 100,
         multiLabel,
       });
-      finals = okSlots.map((slot, k) =>
-        finalizeDetections(decoded[k]!, slot.transform!, options.categoryIds, slot.image.id, post, dropped),
-      );
+      finals = okSlots.map((slot, k) => {
+        slot.dropped = noDrops();
+        const dets = finalizeDetections(
+          decoded[k]!,
+          slot.transform!,
+          options.categoryIds,
+          slot.image.id,
+          post,
+          slot.dropped,
+        );
+        dropped.nonFinite += slot.dropped.nonFinite;
+        dropped.empty += slot.dropped.empty;
+        return dets;
+      });
     }
     const n = Math.max(1, okSlots.length);
     const perImageInference = (result?.inferenceMs ?? 0) / n;
@@ -374,6 +389,7 @@ export async function runPipeline(
         file,
         detections: dets,
         timing,
+        ...(slot.dropped ? { dropped: slot.dropped } : {}),
         done,
         total: images.length,
       });

@@ -37,4 +37,39 @@ describe('finalizeDetections', () => {
     const out = finalizeDetections(c, transform, new Int32Array([-1, 5]), 1, { maxDet: 2 });
     expect(out.map((d) => d.score)).toEqual([0.8, 0.7]);
   });
+
+  it('drops and counts non-finite candidates and boxes that clip to nothing, before NMS', () => {
+    // transform: the 200×100 image fills input rows 25..75; rows 0..25 are letterbox padding.
+    const c = {
+      boxes: new Float32Array([
+        10,
+        0,
+        30,
+        20, // wholly in the top padding: clips to zero height
+        Number.NaN,
+        30,
+        40,
+        50, // NaN coordinate
+        10,
+        30,
+        Number.POSITIVE_INFINITY,
+        50, // infinite coordinate
+        10,
+        30,
+        30,
+        50, // ordinary
+        10,
+        30,
+        30,
+        50, // infinite score
+      ]),
+      scores: new Float32Array([0.9, 0.9, 0.9, 0.5, Number.POSITIVE_INFINITY]),
+      classes: new Int32Array([0, 0, 0, 0, 0]),
+      needsNms: true,
+    };
+    const dropped = { nonFinite: 0, empty: 0 };
+    const out = finalizeDetections(c, transform, new Int32Array([4]), 1, {}, dropped);
+    expect(out).toEqual([{ image_id: 1, category_id: 4, bbox: [20, 10, 40, 40], score: 0.5 }]);
+    expect(dropped).toEqual({ nonFinite: 3, empty: 1 });
+  });
 });

@@ -175,6 +175,18 @@ export const SpeedSchema = z.object({
 /** A score in percent, as papers print it. */
 const percent = z.number().min(0).max(100);
 
+/**
+ * Candidates the shared post-processing dropped before NMS: a non-finite coordinate or score
+ * (NaN, ±Infinity: a broken export), and boxes that clip to zero width or height inside the
+ * image (wholly in the letterbox padding). Counted so a result says how much it discarded.
+ */
+export const DroppedDetections = z
+  .object({
+    nonFinite: z.int().min(0).describe('Candidates with a NaN or infinite coordinate or score'),
+    empty: z.int().min(0).describe('Boxes that clip to zero width or height inside the image'),
+  })
+  .describe('Candidates dropped by the shared post-processing, summed over the images');
+
 export const RunSchema = z.object({
   date: z.string().describe('ISO-8601 time the run finished'),
   podiumVersion: z.string(),
@@ -183,7 +195,11 @@ export const RunSchema = z.object({
   executionProvider: z.string(),
   device: z.string().describe('CPU or GPU model name'),
   node: z.string(),
-  imgsz: z.array(z.number().int()).describe('[height, width] of the model input, or [max] when dynamic'),
+  imgsz: z
+    .array(z.number().int())
+    .describe(
+      '[height, width] of the model input; [max] when dynamic; [shorter side] for shorterSide; [] when fed as is',
+    ),
   conf: unit,
   iou: unit,
   maxDet: z.number().int().min(1),
@@ -201,6 +217,7 @@ export const RunSchema = z.object({
     ),
   limit: z.number().int().nullable().describe('Images evaluated when the run was limited (smoke runs)'),
   failedImages: z.array(z.object({ file: z.string(), reason: z.string() })),
+  droppedDetections: DroppedDetections.optional(),
   cacheKey: sha256,
 });
 

@@ -16,6 +16,7 @@
  * envelope carries them. Detections are validated against the ground truth when merging, by the
  * evaluator's own loader (zod on 500k entries would cost more than parsing them).
  */
+
 import { readFile } from 'node:fs/promises';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { z } from 'zod';
@@ -23,6 +24,7 @@ import { parseJsonText } from '../eval/load.ts';
 import { MAX_PREDICTIONS_BYTES } from '../policy/limits.ts';
 import { formatBytes, Sha256, Slug } from '../schema/common.ts';
 import { parseOrThrow } from '../schema/format-error.ts';
+import { DroppedDetections } from '../schema/metrics.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import { UserError } from '../util/errors.ts';
 import { formatShard, parseShard, type Shard } from './shards.ts';
@@ -49,6 +51,8 @@ export const ShardRunSchema = z.object({
     node: z.string(),
   }),
   failures: z.array(z.object({ imageId: z.int(), file: z.string(), reason: z.string() })),
+  /** Candidates the post-processing dropped (absent in files written before it counted them). */
+  dropped: DroppedDetections.optional(),
 });
 export type ShardRun = z.output<typeof ShardRunSchema>;
 

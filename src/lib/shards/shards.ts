@@ -8,6 +8,7 @@
  * depends on nothing but the ids, so every job, and the merge, agree on it without talking.
  */
 import { UserError } from '../util/errors.ts';
+import { isPositiveInt } from '../util/numbers.ts';
 
 /** Shard `index` of `count`, 1-based as written on the command line (`--shard 2/4`). */
 export interface Shard {
@@ -72,7 +73,7 @@ export function shardAssignment(imageIds: Iterable<number>, count: number): Map<
 
 /** How many shards a dataset of `images` images needs so that none exceeds `maxImagesPerShard`. */
 export function shardCountFor(images: number, maxImagesPerShard: number): number {
-  if (!(Number.isInteger(maxImagesPerShard) && maxImagesPerShard >= 1))
+  if (!isPositiveInt(maxImagesPerShard))
     throw new RangeError(`maxImagesPerShard must be a positive integer, got ${maxImagesPerShard}`);
   return Math.min(MAX_SHARDS, Math.max(1, Math.ceil(images / maxImagesPerShard)));
 }

@@ -1,3 +1,4 @@
+// Over 400 lines: one graph builder, its scan/extent helpers and the three head kinds it can end in, all sharing one Graph.
 /**
  * The demo detectors: real ONNX graphs that find the shapes dataset's objects from the pixels, with
  * standard operators only (Conv, Sigmoid, AveragePool, MaxPool, GatherElements, TopK, ...). Nothing

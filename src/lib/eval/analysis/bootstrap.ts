@@ -1,4 +1,5 @@
 import type { Uncertainty } from '../../schema/metrics.ts';
+import { isPositiveInt } from '../../util/numbers.ts';
 import { mulberry32 } from '../../util/prng.ts';
 import type { CocoEvaluation } from '../evaluate.ts';
 import { IGNORE_SHIFT } from '../match.ts';
@@ -425,7 +426,87 @@ export function summarizeResamples(values: Float64Array, point: number): Interva
 }
 
 /** Resamples computed side by side: long enough inner loops, small enough to stay in cache. */
-const BATCH = 25;
+export const BATCH = 25;
+
+/**
+ * mulberry32's state after `calls` draws from `seed` (its state only advances by a constant per
+ * draw), so that any resample's draws can start without drawing the earlier resamples'.
+ */
+export function seedAfter(seed: number, calls: number): number {
+  return ((seed >>> 0) + (Math.imul((calls % 2 ** 32) | 0, 0x6d2b79f5) >>> 0)) >>> 0;
+}
+
+/**
+ * Shared state of a bootstrap whose batches of BATCH resamples may be computed by several threads:
+ * control[0] = next batch to claim, control[1] = batches done, control[2 + j] = 1 once batch j is
+ * done; ap and ap50 hold the results by resample. Any thread gives the same values for a batch
+ * (resample r is drawn from draws [r·I, (r+1)·I) of the seeded generator), so who computes what
+ * changes nothing.
+ */
+export interface BootstrapWork {
+  readonly seed: number;
+  readonly resamples: number;
+  readonly control: Int32Array;
+  readonly ap: Float64Array;
+  readonly ap50: Float64Array;
+}
+
+export function batchCount(resamples: number): number {
+  return Math.ceil(resamples / BATCH);
+}
+
+/** Computes batch j of the work. */
+export function computeBatch(
+  plan: BootstrapPlan,
+  work: BootstrapWork,
+  j: number,
+  scratch: Scratch,
+  W: Float64Array,
+) {
+  const B = scratch.B;
+  const first = j * B;
+  const size = Math.min(B, work.resamples - first);
+  const random = mulberry32(seedAfter(work.seed, first * plan.I));
+  for (let b = 0; b < size; b++) drawWeights(W, plan.I, B, b, random);
+  for (let b = size; b < B; b++) for (let i = 0; i < plan.I; i++) W[i * B + b] = 0;
+  const ap = new Float64Array(B);
+  const ap50 = new Float64Array(B);
+  weightedApBatch(plan, W, scratch, ap, ap50, 0);
+  work.ap.set(ap.subarray(0, size), first);
+  work.ap50.set(ap50.subarray(0, size), first);
+}
+
+/** Claims and computes batches until none is left; returns how many this thread did. */
+export function claimBatches(plan: BootstrapPlan, work: BootstrapWork): number {
+  const n = batchCount(work.resamples);
+  const B = Math.min(BATCH, work.resamples);
+  let scratch: Scratch | null = null;
+  let W: Float64Array | null = null;
+  let done = 0;
+  for (;;) {
+    const j = Atomics.add(work.control, 0, 1);
+    if (j >= n) return done;
+    scratch ??= makeScratch(plan, B);
+    W ??= new Float64Array(plan.I * B);
+    computeBatch(plan, work, j, scratch, W);
+    Atomics.store(work.control, 2 + j, 1);
+    Atomics.add(work.control, 1, 1);
+    Atomics.notify(work.control, 1);
+    done++;
+  }
+}
+
+export function newWork(seed: number, resamples: number, shared: boolean): BootstrapWork {
+  const n = batchCount(resamples);
+  const buffer = (bytes: number) => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+  return {
+    seed,
+    resamples,
+    control: new Int32Array(buffer(4 * (2 + n))),
+    ap: new Float64Array(buffer(8 * resamples)),
+    ap50: new Float64Array(buffer(8 * resamples)),
+  };
+}
 
 /**
  * Draws I images with replacement into per-image multiplicities, for column b of the
@@ -436,36 +517,28 @@ export function drawWeights(W: Float64Array, I: number, B: number, b: number, ra
   for (let i = 0; i < I; i++) W[Math.floor(random() * I) * B + b]++;
 }
 
+export function checkResamples(resamples: number): void {
+  if (!isPositiveInt(resamples)) throw new Error('resamples must be a positive integer');
+}
+
+/** The bootstrap's summary from computed resamples. */
+export function uncertaintyOf(evaluation: CocoEvaluation, work: BootstrapWork): Uncertainty {
+  return {
+    method: 'bootstrap-images',
+    resamples: work.resamples,
+    seed: work.seed,
+    AP: summarizeResamples(Float64Array.from(work.ap), evaluation.summary.stats.AP),
+    AP50: summarizeResamples(Float64Array.from(work.ap50), evaluation.summary.stats.AP50),
+  };
+}
+
+/** The bootstrap on this thread alone (bootstrap-parallel.ts shares it with a worker). */
 export function bootstrapAp(evaluation: CocoEvaluation, options: BootstrapOptions = {}): Uncertainty {
   const resamples = options.resamples ?? 200;
   const seed = options.seed ?? 0;
-  if (!Number.isInteger(resamples) || resamples < 1) throw new Error('resamples must be a positive integer');
+  checkResamples(resamples);
   const plan = planBootstrap(evaluation);
-  const random = mulberry32(seed);
-  const ap = new Float64Array(resamples);
-  const ap50 = new Float64Array(resamples);
-  const B = Math.min(BATCH, resamples);
-  const scratch = makeScratch(plan, B);
-  const W = new Float64Array(plan.I * B);
-  for (let first = 0; first < resamples; first += B) {
-    // Resample b is always drawn b-th from the generator, whatever the batch size.
-    const size = Math.min(B, resamples - first);
-    for (let b = 0; b < size; b++) drawWeights(W, plan.I, B, b, random);
-    for (let b = size; b < B; b++) for (let i = 0; i < plan.I; i++) W[i * B + b] = 0;
-    if (size === B) weightedApBatch(plan, W, scratch, ap, ap50, first);
-    else {
-      const tailAp = new Float64Array(B);
-      const tailAp50 = new Float64Array(B);
-      weightedApBatch(plan, W, scratch, tailAp, tailAp50, 0);
-      ap.set(tailAp.subarray(0, size), first);
-      ap50.set(tailAp50.subarray(0, size), first);
-    }
-  }
-  return {
-    method: 'bootstrap-images',
-    resamples,
-    seed,
-    AP: summarizeResamples(ap, evaluation.summary.stats.AP),
-    AP50: summarizeResamples(ap50, evaluation.summary.stats.AP50),
-  };
+  const work = newWork(seed, resamples, false);
+  claimBatches(plan, work);
+  return uncertaintyOf(evaluation, work);
 }

@@ -9,8 +9,8 @@ import type {
   Uncertainty,
 } from '../../schema/metrics.ts';
 import type { CocoEvaluation } from '../evaluate.ts';
-import type { BootstrapOptions } from './bootstrap.ts';
-import { bootstrapAp } from './bootstrap.ts';
+import type { ParallelOptions } from './bootstrap-parallel.ts';
+import { startBootstrap } from './bootstrap-parallel.ts';
 import { confidenceSweep, countsAtConfidence, scoredOutcomes } from './confidence.ts';
 import { confusionMatrix } from './confusion.ts';
 import { f1Scores } from './f1.ts';
@@ -21,7 +21,7 @@ import { prCurves } from './pr-curves.ts';
 import { classifyErrors, errorBreakdown } from './tide.ts';
 
 export interface AnalysisOptions {
-  readonly bootstrap?: BootstrapOptions;
+  readonly bootstrap?: ParallelOptions;
 }
 
 /** The per-class fields the analysis owns; the metric builder merges them by id into perClass. */
@@ -46,6 +46,8 @@ export interface Analysis {
  */
 export function analyze(evaluation: CocoEvaluation, options: AnalysisOptions = {}): Analysis {
   const { matches, gt, params } = evaluation;
+  // First, so that a worker computes resamples while this thread does the rest.
+  const bootstrap = startBootstrap(evaluation, options.bootstrap);
   const t50 = iouIndex(params, 0.5);
   const all = areaIndex(params, 'all');
   const K = gt.categoryIds.length;
@@ -57,7 +59,7 @@ export function analyze(evaluation: CocoEvaluation, options: AnalysisOptions = {
     positives += positivesPerClass[k];
   }
 
-  const scored = scoredOutcomes(matches, evaluation.accumulated.order, status50, positives);
+  const scored = scoredOutcomes(matches, evaluation.accumulated.byScore, status50, positives);
   const sweep = confidenceSweep(scored);
   const conf = sweep.optimal.confidence;
   const counts = countsAtConfidence(matches, status50, positivesPerClass, conf);
@@ -73,7 +75,7 @@ export function analyze(evaluation: CocoEvaluation, options: AnalysisOptions = {
     confusion,
     f1: f1Scores(evaluation, conf),
     errors: errorBreakdown(evaluation, tide),
-    uncertainty: bootstrapAp(evaluation, options.bootstrap),
+    uncertainty: bootstrap.finish(),
     perClassCounts: Array.from({ length: K }, (_, k) => ({
       id: gt.categoryIds[k],
       tp: counts.tp[k],

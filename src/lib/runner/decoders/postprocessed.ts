@@ -21,9 +21,9 @@
  * one-based | coco-category-id (default zero-based); outputs {boxes, scores, labels, count,
  * indices} by name when the usual names and shapes cannot tell them apart.
  *
- * Binding: boxes is the output whose last dim is 4; indices an output [m, 3] / [B, m, 3] named
- * like indices; count a rank-1 output (or [B, 1]) named like num_detections; scores and labels
- * by name. Without a batch dim (boxes [n, 4]) the batch is 1. The candidates are final: no NMS,
+ * Binding: boxes is the output whose last dim is 4; indices, among three outputs, the one
+ * [m, 3] / [B, m, 3]; count a rank-1 output (or [B, 1]) named like num_detections; scores and
+ * labels by name, or scores as the one output left. Without a batch dim (boxes [n, 4]) the batch is 1. The candidates are final: no NMS,
  * only the conf threshold and the top maxDet by score.
  */
 import type { DecoderOptions } from '../../schema/model-manifest.ts';
@@ -65,7 +65,9 @@ function assignRoles(
   outputs: readonly OutputSpec[],
   options: BindOptions,
 ): Partial<Record<Role, OutputSpec>> {
-  const fail = (detail: string) => shapeMismatch(postprocessed, outputs, { ...options, detail });
+  const listed = outputs.map((o) => `${o.name} ${formatDims(o.dims)}`).join(', ');
+  const fail = (detail: string) =>
+    shapeMismatch(postprocessed, outputs, { ...options, detail: `${detail}; outputs: ${listed}` });
   const declared = options.postprocessed?.outputs ?? {};
   const roles: Partial<Record<Role, OutputSpec>> = {};
   const free = new Set(outputs);
@@ -89,7 +91,7 @@ function assignRoles(
   pick('boxes', (o) => (o.dims.length === 2 || o.dims.length === 3) && last(o) === 4);
   pick(
     'indices',
-    (o) => (o.dims.length === 2 || o.dims.length === 3) && last(o) === 3 && NAME.indices.test(o.name),
+    (o) => (o.dims.length === 2 || o.dims.length === 3) && last(o) === 3 && outputs.length === 3,
   );
   pick(
     'count',
@@ -97,6 +99,11 @@ function assignRoles(
   );
   pick('scores', (o) => NAME.scores.test(o.name) && !NAME.labels.test(o.name));
   pick('labels', (o) => NAME.labels.test(o.name) && !NAME.scores.test(o.name));
+  // What is left once the rest is known: the scores (keras-yolo3 names its outputs by node).
+  if (!roles.scores && (roles.labels || roles.indices) && free.size === 1 && !roles.count) {
+    const [rest] = free;
+    if (rest && (roles.indices ? rest.dims.length === 3 : true)) take('scores', rest);
+  }
   if (!roles.boxes) throw fail('no output of boxes [B, N, 4] or [N, 4] (name it with decoder.outputs.boxes)');
   if (!roles.scores)
     throw fail('cannot tell which output holds the scores (name it with decoder.outputs.scores)');

@@ -1,0 +1,98 @@
+/**
+ * The bootstrap on two threads: a worker claims batches of resamples from shared memory while
+ * the main thread runs the rest of the analysis, then the main thread claims what is left and
+ * waits (Atomics.wait, so the API stays synchronous) for the batches the worker holds. Results are
+ * identical whoever computes which batch (see BootstrapWork). The worker only pays off on large
+ * cases (its start-up costs ~30 ms), so small ones, and PODIUM_EVAL_THREADS=1, stay on one thread.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { Uncertainty } from '../../schema/metrics.ts';
+import type { CocoEvaluation } from '../evaluate.ts';
+import type { BootstrapOptions, BootstrapPlan, BootstrapWork } from './bootstrap.ts';
+import {
+  BATCH,
+  batchCount,
+  checkResamples,
+  claimBatches,
+  computeBatch,
+  makeScratch,
+  newWork,
+  planBootstrap,
+  uncertaintyOf,
+} from './bootstrap.ts';
+
+export interface ParallelOptions extends BootstrapOptions {
+  /** 1: this thread only; 2: with a worker; default: 2 on cases large enough to gain from it. */
+  readonly threads?: 1 | 2;
+}
+
+/** Below this many (evaluated detections × resamples) the worker's start-up outweighs its help. */
+const WORKER_MIN_WORK = 2e7;
+/** The worker gets this long without finishing a batch before the main thread redoes its share. */
+const STALL_MS = 10_000;
+
+export interface PendingBootstrap {
+  /** The shared state (control[1] counts finished batches), for diagnostics and tests. */
+  readonly work: BootstrapWork;
+  finish(): Uncertainty;
+}
+
+function threadsFor(plan: BootstrapPlan, resamples: number, requested: 1 | 2 | undefined): 1 | 2 {
+  if (requested !== undefined) return requested;
+  if (process.env['PODIUM_EVAL_THREADS'] === '1') return 1;
+  const work = plan.catStart[plan.K]! * resamples;
+  return work >= WORKER_MIN_WORK && availableParallelism() >= 2 && batchCount(resamples) >= 2 ? 2 : 1;
+}
+
+/** Starts the bootstrap (on a worker when it pays); finish() completes it on this thread. */
+export function startBootstrap(evaluation: CocoEvaluation, options: ParallelOptions = {}): PendingBootstrap {
+  const resamples = options.resamples ?? 200;
+  const seed = options.seed ?? 0;
+  checkResamples(resamples);
+  const plan = planBootstrap(evaluation);
+  const threads = threadsFor(plan, resamples, options.threads);
+  const work = newWork(seed, resamples, threads === 2);
+  if (threads === 2) {
+    try {
+      const worker = new Worker(new URL('./bootstrap-worker.ts', import.meta.url), {
+        workerData: { plan, work },
+      });
+      // A failed worker only means the main thread does its batches (see finish).
+      worker.on('error', () => {});
+      worker.unref();
+    } catch {
+      // No worker: all batches stay with this thread.
+    }
+  }
+  return {
+    work,
+    finish() {
+      claimBatches(plan, work);
+      awaitBatches(plan, work);
+      return uncertaintyOf(evaluation, work);
+    },
+  };
+}
+
+/** Waits for the batches another thread claimed; redoes them here if it stalls (or died). */
+function awaitBatches(plan: BootstrapPlan, work: BootstrapWork): void {
+  const n = batchCount(work.resamples);
+  let done = Atomics.load(work.control, 1);
+  let since = performance.now();
+  while (done < n) {
+    Atomics.wait(work.control, 1, done, 100);
+    const now = Atomics.load(work.control, 1);
+    if (now !== done) {
+      done = now;
+      since = performance.now();
+    } else if (performance.now() - since > STALL_MS) {
+      // Racing a live worker is harmless: both write the same values.
+      const scratch = makeScratch(plan, Math.min(BATCH, work.resamples));
+      const W = new Float64Array(plan.I * scratch.B);
+      for (let j = 0; j < n; j++)
+        if (Atomics.load(work.control, 2 + j) !== 1) computeBatch(plan, work, j, scratch, W);
+      return;
+    }
+  }
+}

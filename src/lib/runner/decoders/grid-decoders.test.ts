@@ -1,0 +1,107 @@
+/**
+ * The raw-grid families (yolox, nanodet, fastestdet) on tiny ONNX heads with the published
+ * output layouts, decoded through the registry exactly as the runner binds them.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildHeadModel, type HeadOutput } from '../../../../tests/support/head-model.ts';
+import { createSession, type ModelSession } from '../session.ts';
+import { getDecoder } from './index.ts';
+import type { Candidates, DecodeContext } from './types.ts';
+
+const S = 64;
+const ctx: DecodeContext = { inputWidth: S, inputHeight: S, conf: 0.05, maxDet: 100, multiLabel: true };
+const sessions: ModelSession[] = [];
+afterEach(async () => {
+  for (const s of sessions.splice(0)) await s.release();
+});
+
+async function decode(family: string, outputs: HeadOutput[], numClasses = 2): Promise<Candidates> {
+  const session = await createSession(buildHeadModel({ outputs, inputDims: [1, 3, S, S] }));
+  sessions.push(session);
+  const bound = getDecoder(family).bind(session.outputs, { numClasses, file: 'head.onnx' });
+  const { outputs: results } = await session.run(
+    { images: { data: new Float32Array(3 * S * S), dims: [1, 3, S, S] } },
+    bound.outputNames,
+  );
+  return bound.decode(results, ctx)[0]!;
+}
+
+const rows = (c: Candidates) =>
+  Array.from(c.scores, (s, i) => [...Array.from(c.boxes.subarray(i * 4, i * 4 + 4)), s, c.classes[i]!]);
+
+describe('yolox', () => {
+  it('decodes the raw grid over strides 8/16/32 as demo_postprocess, score = obj × cls', async () => {
+    // 64×64 input: 8² + 4² + 2² = 84 cells, rows of [x, y, log w, log h, obj, c0, c1].
+    const base = new Float32Array(84 * 7);
+    base.set([0.5, 0.5, Math.log(2), 0, 0.9, 0.8, 0.01], (2 * 8 + 3) * 7); // stride 8, cell (3, 2)
+    base.set([0, 0, 0, 0, 0.5, 0, 1], 83 * 7); // stride 32, cell (1, 1)
+    const c = await decode('yolox', [{ name: 'output', dims: [84, 7], base }]);
+    expect(c.needsNms).toBe(true);
+    const got = rows(c).map((r) => r.map((v) => Math.round(v * 1e4) / 1e4));
+    expect(got).toEqual([
+      [20, 16, 36, 24, 0.72, 0],
+      [16, 16, 48, 48, 0.5, 1],
+    ]);
+  });
+
+  it('refuses a cell count that does not tile the input', async () => {
+    await expect(
+      decode('yolox', [{ name: 'output', dims: [80, 7], base: new Float32Array(80 * 7) }]),
+    ).rejects.toThrow(/80 cells do not tile a 64x64 input/);
+  });
+});
+
+describe('nanodet', () => {
+  const level = (cells: number, nc: number) => ({
+    cls: new Float32Array(cells * nc),
+    dist: new Float32Array(cells * 32),
+  });
+  it('pairs class and distribution maps by shape (not name) and integrates the GFL bins', async () => {
+    const l0 = level(64, 2);
+    const l1 = level(16, 2);
+    const l2 = level(4, 2);
+    l0.cls.set([0.6, 0], 10 * 2); // stride 8, cell (2, 1)
+    // Each side: all mass on bin 2 → distance 2 × 8 = 16.
+    for (let k = 0; k < 4; k++) l0.dist[10 * 32 + k * 8 + 2] = 50;
+    // Names that say nothing, in an order that mixes levels.
+    const c = await decode('nanodet', [
+      { name: '839', dims: [4, 32], base: l2.dist },
+      { name: '792', dims: [64, 2], base: l0.cls },
+      { name: '817', dims: [16, 32], base: l1.dist },
+      { name: '836', dims: [4, 2], base: l2.cls },
+      { name: '795', dims: [64, 32], base: l0.dist },
+      { name: '814', dims: [16, 2], base: l1.cls },
+    ]);
+    // Centre (2·8 + 3.5, 1·8 + 3.5) = (19.5, 11.5); y1 clipped to the input.
+    expect(rows(c).map((r) => r.map((v) => Math.round(v * 1e4) / 1e4))).toEqual([
+      [3.5, 0, 35.5, 27.5, 0.6, 0],
+    ]);
+  });
+
+  it('says which shapes it could not pair', async () => {
+    const l0 = level(64, 2);
+    await expect(
+      decode('nanodet', [
+        { name: 'a', dims: [64, 2], base: l0.cls },
+        { name: 'b', dims: [16, 32], base: new Float32Array(16 * 32) },
+      ]),
+    ).rejects.toThrow(
+      /head\.onnx: model outputs \[1,64,2\], \[1,16,32\] do not match family 'nanodet'.*1 outputs have 64 cells/,
+    );
+  });
+});
+
+describe('fastestdet', () => {
+  it('decodes tanh offsets and sigmoid sizes normalised to the image, score obj^0.6 × cls^0.4', async () => {
+    // [7, 4, 4]: obj, tx, ty, tw, th, c0, c1 planes.
+    const base = new Float32Array(7 * 16);
+    const cell = 2 * 4 + 1; // (x 1, y 2)
+    base[cell] = 0.64;
+    base[5 * 16 + cell] = 0.81;
+    const c = await decode('fastestdet', [{ name: '758', dims: [7, 4, 4], base }]);
+    const score = 0.64 ** 0.6 * 0.81 ** 0.4;
+    expect(rows(c).map((r) => r.map((v) => Math.round(v * 1e4) / 1e4))).toEqual([
+      [0, 16, 32, 48, Math.round(score * 1e4) / 1e4, 0],
+    ]);
+  });
+});
