@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { info, summaryWith } from '../../tests/support/site-fixtures.ts';
-import { COCO80 } from '../lib/runner/class-map.ts';
+import { COCO80 } from '../lib/schema/class-map.ts';
 import { ModelManifest } from '../lib/schema/model-manifest.ts';
 import { awaitingRows } from './awaiting.ts';
 import { buildBoard } from './board.ts';

@@ -1,4 +1,4 @@
-import { buildClassMap } from '../lib/runner/class-map.ts';
+import { buildClassMap } from '../lib/schema/class-map.ts';
 import { isUserError } from '../lib/util/errors.ts';
 import type { ModelEntry } from './entries.ts';
 
