@@ -48,7 +48,7 @@ for (let i = 0; i < repeats; i++) {
   for (const v of perClass) positives += v;
   const sweep = time(
     'confidence sweep',
-    () => confidenceSweep(scoredOutcomes(ev.matches, ev.accumulated.order, status, positives)),
+    () => confidenceSweep(scoredOutcomes(ev.matches, ev.accumulated.byScore, status, positives)),
     log,
   );
   const conf = sweep.optimal.confidence;

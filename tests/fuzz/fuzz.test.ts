@@ -37,6 +37,9 @@ beforeAll(async () => {
   await mkdir(root);
   await buildScratchBoard(root, { models: 1, images: 3 });
   await rm(join(root, 'datasets/shapes-b'), { recursive: true });
+  // Unpinned annotations, so that mutated ones reach the checks behind the sha256 comparison.
+  const manifest = await readFile(file(DATASET_YAML), 'utf8');
+  await writeFile(file(DATASET_YAML), manifest.replace(/^ {2}sha256: [0-9a-f]{64}\n/m, ''));
   const gt = JSON.parse(await readFile(file(GT), 'utf8'));
   // Detections near each ground-truth box, with scores, as a detector would give.
   const dt = gt.annotations.map(
@@ -154,6 +157,22 @@ describe('fuzz', () => {
       argv.push('--out', out, '--cache-dir', cache, '--quiet');
       if (i === 2) forCli.push({ name: `run #${i}`, argv, files: { [file(WEIGHTS)]: mutated } });
       return { outcome: await podium(argv), outFile: out, input: WEIGHTS };
+    });
+    expect(codes[2]).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('annotations of a dataset: podium run', async () => {
+    const gt = JSON.parse(originals.get(GT)!.toString('utf8'));
+    const out = join(work, 'ann-out', 'result.json');
+    const cache = join(work, 'ann-cache');
+    const codes = await fuzz('annotations', 40, async (r) => {
+      await rm(join(work, 'ann-out'), { recursive: true, force: true });
+      const mutated =
+        r.next() < 0.2 ? Buffer.from(mutateBytes(originals.get(GT)!, r)) : mutateJsonText(gt, r);
+      await writeFile(file(GT), mutated);
+      const argv = ['run', '--model', 'tiny-00', '--dataset', 'shapes', '--root', root];
+      argv.push('--out', out, '--cache-dir', cache, '--quiet');
+      return { outcome: await podium(argv), outFile: out, input: GT };
     });
     expect(codes[2]).toBeGreaterThan(0);
   }, 60_000);

@@ -49,7 +49,7 @@ export const REAL_MODELS: readonly RealModel[] = [
     published: { AP: 25.8, source: 'https://github.com/Megvii-BaseDetection/YOLOX#light-models' },
   },
   {
-    id: 'nanodet-plus-m-1.5x-416',
+    id: 'nanodet-plus-m-1-5x-416',
     file: 'opencv_zoo_object_detection_nanodet_2022nov.onnx',
     manifest: {
       family: 'nanodet',

@@ -9,9 +9,11 @@ import { UserError } from '../util/errors.ts';
  * displayed (EXIF orientation applied).
  */
 /**
- * The checks this side of the hand-off needs: the three arrays exist, and every image's
- * file_name is a safe relative path (it becomes a file path or a URL, and the annotations file
- * is contributor input). Everything else is the evaluator's to validate.
+ * The checks this side of the hand-off needs: the three arrays exist, and every image has a
+ * unique integer id (the runner selects, checkpoints and resumes images by id, before the
+ * evaluator sees them), a positive integer width and height (checked against the decoded image)
+ * and a file_name that is a safe relative path (it becomes a file path or a URL, and the
+ * annotations file is contributor input). Everything else is the evaluator's to validate.
  */
 export function checkCocoShape(value: unknown, file: string): asserts value is PreparedGroundTruth {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -21,8 +23,24 @@ export function checkCocoShape(value: unknown, file: string): asserts value is P
   for (const key of ['images', 'annotations', 'categories']) {
     if (!Array.isArray(record[key])) throw new UserError(`${key}: expected a list`, { file });
   }
+  const ids = new Set<number>();
   (record['images'] as unknown[]).forEach((image, i) => {
-    const name = (image as { file_name?: unknown } | null)?.file_name;
+    if (typeof image !== 'object' || image === null || Array.isArray(image))
+      throw new UserError(`images[${i}]: expected an object`, { file });
+    const { id, width, height, file_name: name } = image as Record<string, unknown>;
+    if (!Number.isSafeInteger(id))
+      throw new UserError(`images[${i}].id: expected an integer id, got ${JSON.stringify(id)}`, { file });
+    if (ids.has(id as number)) throw new UserError(`images[${i}].id: duplicate image id ${id}`, { file });
+    ids.add(id as number);
+    for (const [key, v] of [
+      ['width', width],
+      ['height', height],
+    ] as const) {
+      if (!(Number.isSafeInteger(v) && (v as number) > 0))
+        throw new UserError(`images[${i}].${key}: expected a positive integer, got ${JSON.stringify(v)}`, {
+          file,
+        });
+    }
     const problem = typeof name !== 'string' ? 'expected a file name' : fileNameProblem(name);
     if (problem) throw new UserError(`images[${i}].file_name: ${problem}`, { file });
   });

@@ -23,6 +23,11 @@ export interface Accumulated {
    * [catStart[k], catStart[k+1]) as in Matches.
    */
   readonly order: Int32Array;
+  /**
+   * All evaluated detections by descending score, ties by index (category, image, rank): the one
+   * sort everything score-ordered derives from (order is its stable regrouping by class).
+   */
+  readonly byScore: Int32Array;
 }
 
 /** np.spacing(1): pycocotools adds it to precision's denominator. */
@@ -47,13 +52,14 @@ export function recallIndex(acc: Accumulated, t: number, k: number, a: number, m
  * Sorts each class's evaluated detections by descending score, ties kept in concatenation order
  * (ascending image id, then rank): numpy's stable mergesort on -score over pycocotools' concatenation.
  */
-export function mergeOrder(matches: Matches): Int32Array {
+export function mergeOrder(matches: Matches): { order: Int32Array; byScore: Int32Array } {
   const K = matches.catStart.length - 1;
   const cat = new Int32Array(matches.length);
   for (let k = 0; k < K; k++) cat.fill(k, matches.catStart[k], matches.catStart[k + 1]);
   const identity = new Int32Array(matches.length);
   for (let i = 0; i < identity.length; i++) identity[i] = i;
-  return countingSortBy(sortByScoreDesc(identity, matches.score), cat, K);
+  const byScore = sortByScoreDesc(identity, matches.score);
+  return { order: countingSortBy(byScore, cat, K), byScore };
 }
 
 /**
@@ -73,8 +79,8 @@ export function accumulate(matches: Matches, params: EvalParams): Accumulated {
   const M = params.maxDets.length;
   const precision = new Float64Array(T * R * K * A * M).fill(-1);
   const recall = new Float64Array(T * K * A * M).fill(-1);
-  const order = mergeOrder(matches);
-  const acc: Accumulated = { T, R, K, A, M, precision, recall, order };
+  const { order, byScore } = mergeOrder(matches);
+  const acc: Accumulated = { T, R, K, A, M, precision, recall, order, byScore };
 
   let longest = 0;
   for (let k = 0; k < K; k++) longest = Math.max(longest, matches.catStart[k + 1] - matches.catStart[k]);
@@ -90,6 +96,16 @@ export function accumulate(matches: Matches, params: EvalParams): Accumulated {
   const recThrs = params.recThrs;
   const allIgnored = (((1 << T) - 1) << IGNORE_SHIFT) >>> 0;
   const stride = K * A * M;
+  // Flags and ranks gathered once into merge order, so that the 12 passes below (maxDets × area
+  // ranges) read memory in sequence instead of jumping across the whole matching output.
+  const E = matches.length;
+  const flagsOrd = new Uint32Array(E * A);
+  const rankOrd = new Int32Array(E);
+  for (let p = 0; p < E; p++) {
+    const d = order[p];
+    rankOrd[p] = matches.rank[d];
+    for (let a = 0; a < A; a++) flagsOrd[p * A + a] = matches.flags[d * A + a];
+  }
 
   for (let k = 0; k < K; k++) {
     const start = matches.catStart[k];
@@ -97,10 +113,7 @@ export function accumulate(matches: Matches, params: EvalParams): Accumulated {
     for (let m = 0; m < M; m++) {
       const maxDet = params.maxDets[m]!;
       let nd = 0;
-      for (let i = start; i < end; i++) {
-        const d = order[i];
-        if (matches.rank[d] < maxDet) kept[nd++] = d;
-      }
+      for (let i = start; i < end; i++) if (rankOrd[i] < maxDet) kept[nd++] = i;
       for (let a = 0; a < A; a++) {
         const npig = matches.npig[k * A + a];
         if (npig === 0) continue;
@@ -109,7 +122,7 @@ export function accumulate(matches: Matches, params: EvalParams): Accumulated {
         ig.fill(0);
         let ignoredAll = 0;
         for (let i = 0; i < nd; i++) {
-          const f = matches.flags[kept[i] * A + a];
+          const f = flagsOrd[kept[i] * A + a];
           if (f === 0) continue; // a false positive at every threshold
           if (f === allIgnored) {
             ignoredAll++;

@@ -13,7 +13,7 @@ function sweepOf(gt: CocoJson, dt: DetJson[]) {
   const status = outcomes(ev.matches, 0, 0);
   const scored = scoredOutcomes(
     ev.matches,
-    ev.accumulated.order,
+    ev.accumulated.byScore,
     status,
     perClass.reduce((a, b) => a + b, 0),
   );

@@ -27,68 +27,29 @@ export interface ScoredOutcomes {
 }
 
 /**
- * Merges the classes' score-sorted runs (pycocotools' merged order per class) pairwise, instead
- * of sorting ~500k scores from scratch.
+ * The non-ignored detections in `byScore` order (Accumulated.byScore: descending score, ties by
+ * category then merge order), the order the per-class runs merged by score would give.
  */
 export function scoredOutcomes(
   matches: Matches,
-  order: Int32Array,
+  byScore: Int32Array,
   status: Uint8Array,
   positives: number,
 ): ScoredOutcomes {
-  const K = matches.catStart.length - 1;
   let n = 0;
   for (let e = 0; e < matches.length; e++) if (status[e] !== IGNORED) n++;
-  let vals = new Float64Array(n);
-  let tps = new Uint8Array(n);
-  let runs: number[] = [0];
-  n = 0;
-  for (let k = 0; k < K; k++) {
-    for (let p = matches.catStart[k]; p < matches.catStart[k + 1]; p++) {
-      const e = order[p];
-      if (status[e] === IGNORED) continue;
-      vals[n] = matches.score[e];
-      tps[n++] = status[e] === TP ? 1 : 0;
-    }
-    if (n > runs[runs.length - 1]!) runs.push(n);
-  }
-  let outVals = new Float64Array(n);
-  let outTps = new Uint8Array(n);
-  while (runs.length > 2) {
-    const next: number[] = [0];
-    for (let r = 0; r + 1 < runs.length; r += 2) {
-      const lo = runs[r]!;
-      const mid = runs[r + 1]!;
-      const hi = r + 2 < runs.length ? runs[r + 2]! : mid;
-      let i = lo;
-      let j = mid;
-      let o = lo;
-      while (i < mid && j < hi) {
-        if (vals[i] >= vals[j]) {
-          outVals[o] = vals[i];
-          outTps[o++] = tps[i++];
-        } else {
-          outVals[o] = vals[j];
-          outTps[o++] = tps[j++];
-        }
-      }
-      while (i < mid) {
-        outVals[o] = vals[i];
-        outTps[o++] = tps[i++];
-      }
-      while (j < hi) {
-        outVals[o] = vals[j];
-        outTps[o++] = tps[j++];
-      }
-      next.push(hi);
-    }
-    [vals, outVals] = [outVals, vals];
-    [tps, outTps] = [outTps, tps];
-    runs = next;
-  }
+  const scores = new Float64Array(n);
   const cumTp = new Int32Array(n + 1);
-  for (let i = 0; i < n; i++) cumTp[i + 1] = cumTp[i] + tps[i];
-  return { scores: vals, cumTp, positives };
+  n = 0;
+  for (let p = 0; p < byScore.length; p++) {
+    const e = byScore[p]!;
+    const s = status[e];
+    if (s === IGNORED) continue;
+    scores[n] = matches.score[e]!;
+    cumTp[n + 1] = cumTp[n]! + (s === TP ? 1 : 0);
+    n++;
+  }
+  return { scores, cumTp, positives };
 }
 
 /** Number of leading values >= c in a descending array. */

@@ -92,7 +92,7 @@ describe('confusion matrix', () => {
       const conf = confidenceSweep(
         scoredOutcomes(
           e.matches,
-          e.accumulated.order,
+          e.accumulated.byScore,
           status,
           perClass.reduce((a, b) => a + b, 0),
         ),

@@ -1,6 +1,6 @@
 import type { Confusion } from '../../schema/metrics.ts';
 import type { CocoEvaluation } from '../evaluate.ts';
-import { countingSortBy, sortByScoreDesc } from '../stable-sort.ts';
+import { countingSortBy } from '../stable-sort.ts';
 import type { GtByImage } from './gt-by-image.ts';
 import { iouAt, matchedByTp } from './gt-by-image.ts';
 import { categoryOf, FP, TP } from './outcomes.ts';
@@ -51,13 +51,16 @@ export function confusionMatrix(
     if (status[e] === TP) cells[cat[e] * N + cat[e]]++;
     else if (status[e] === FP) nFp++;
   }
+  // By image, then descending score, then evaluation order (category, rank): the score-sorted
+  // detections (ties in evaluation order) regrouped stably by image.
   const fps = new Int32Array(nFp);
   nFp = 0;
-  for (let e = 0; e < matches.length; e++) {
+  const byScore = evaluation.accumulated.byScore;
+  for (let p = 0; p < byScore.length; p++) {
+    const e = byScore[p]!;
     if (matches.score[e] >= conf && status[e] === FP) fps[nFp++] = e;
   }
-  // Stable sorts: by image, then descending score, then evaluation order (category, rank).
-  const order = countingSortBy(sortByScoreDesc(fps, matches.score), matches.img, gt.imageIds.length);
+  const order = countingSortBy(fps, matches.img, gt.imageIds.length);
   for (let i = 0; i < order.length; i++) {
     const e = order[i];
     const k = cat[e];

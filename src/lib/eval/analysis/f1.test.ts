@@ -50,7 +50,7 @@ describe('F1 by IoU and size', () => {
       let positives = 0;
       for (let k = 0; k < K; k++) positives += e.matches.npig[k * A]!;
       const { optimal } = confidenceSweep(
-        scoredOutcomes(e.matches, e.accumulated.order, outcomes(e.matches, 0, 0), positives),
+        scoredOutcomes(e.matches, e.accumulated.byScore, outcomes(e.matches, 0, 0), positives),
       );
       const f1 = f1Scores(e, optimal.confidence);
       expect(f1.f1_50).toBe(optimal.f1);

@@ -59,7 +59,7 @@ export function analyze(evaluation: CocoEvaluation, options: AnalysisOptions = {
     positives += positivesPerClass[k];
   }
 
-  const scored = scoredOutcomes(matches, evaluation.accumulated.order, status50, positives);
+  const scored = scoredOutcomes(matches, evaluation.accumulated.byScore, status50, positives);
   const sweep = confidenceSweep(scored);
   const conf = sweep.optimal.confidence;
   const counts = countsAtConfidence(matches, status50, positivesPerClass, conf);

@@ -156,7 +156,9 @@ export function apWithFixes(evaluation: CocoEvaluation, analysis: TideAnalysis, 
   const R = params.recThrs.length;
   const A = matches.A;
   const { errorType, target, used } = analysis;
-  const status = analysis.status.slice();
+  // Outcomes by merge-order position, so that the per-class passes below read in sequence.
+  const { statusOrd, position } = gathered(evaluation, analysis);
+  const status = statusOrd.slice();
   const positives = new Float64Array(K);
   for (let k = 0; k < K; k++) positives[k] = matches.npig[k * A];
 
@@ -177,13 +179,13 @@ export function apWithFixes(evaluation: CocoEvaluation, analysis: TideAnalysis, 
     const type = errorType[e];
     if ((type & fix) === 0) continue;
     if ((type & fixable) !== 0 && best[target[e]] === e) {
-      if (type === LOC) status[e] = TP;
+      if (type === LOC) status[position[e]!] = TP;
       else {
-        status[e] = SKIP;
+        status[position[e]!] = SKIP;
         movedCount[ga.cat[target[e]] + 1]++;
       }
     } else {
-      status[e] = SKIP;
+      status[position[e]!] = SKIP;
     }
   }
   // Detections moved by a cls fix, grouped by their new class, each group in merge order.
@@ -229,25 +231,48 @@ export function apWithFixes(evaluation: CocoEvaluation, analysis: TideAnalysis, 
     const mEnd = movedCount[k + 1];
     const end = matches.catStart[k + 1];
     for (let i = matches.catStart[k]; i <= end; i++) {
-      const e = i < end ? order[i] : -1;
       // Moved detections that sort before this one (all of them at the end).
-      while (m < mEnd && (e < 0 || before(moved[m], e))) {
-        tp++;
-        tpAt[n] = tp;
-        fpAt[n++] = fp;
-        m++;
+      if (m < mEnd) {
+        const e = i < end ? order[i]! : -1;
+        while (m < mEnd && (e < 0 || before(moved[m]!, e))) {
+          tp++;
+          tpAt[n] = tp;
+          fpAt[n++] = fp;
+          m++;
+        }
       }
-      if (e < 0) break;
-      if (status[e] === TP) {
+      if (i === end) break;
+      const st = status[i];
+      if (st === TP) {
         tp++;
         tpAt[n] = tp;
         fpAt[n++] = fp;
-      } else if (status[e] === FP) fp++;
+      } else if (st === FP) fp++;
     }
     interpolatedPrecision(tpAt, fpAt, 0, n, positives[k], params.recThrs, env, rc, precision, k, K);
   }
   // (r, k) order, as numpy flattens precision[0, :, :, 0, 2] in summarize.
   return meanOfDefined(precision);
+}
+
+const gatheredCache = new WeakMap<TideAnalysis, { statusOrd: Uint8Array; position: Int32Array }>();
+
+/** The analysis' outcomes in merge order, and each evaluated detection's position there. */
+function gathered(evaluation: CocoEvaluation, analysis: TideAnalysis) {
+  let g = gatheredCache.get(analysis);
+  if (g === undefined) {
+    const order = evaluation.accumulated.order;
+    const statusOrd = new Uint8Array(order.length);
+    const position = new Int32Array(order.length);
+    for (let p = 0; p < order.length; p++) {
+      const e = order[p]!;
+      statusOrd[p] = analysis.status[e]!;
+      position[e] = p;
+    }
+    g = { statusOrd, position };
+    gatheredCache.set(analysis, g);
+  }
+  return g;
 }
 
 /** Counts and dAP50 per error type: each type fixed alone, gain clamped at 0 as tidecv does. */
