@@ -5,6 +5,7 @@
  * identical whoever computes which batch (see BootstrapWork). The worker only pays off on large
  * cases (its start-up costs ~30 ms), so small ones, and PODIUM_EVAL_THREADS=1, stay on one thread.
  */
+import { getCompileCacheDir } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Uncertainty } from '../../schema/metrics.ts';
@@ -55,8 +56,12 @@ export function startBootstrap(evaluation: CocoEvaluation, options: ParallelOpti
   const work = newWork(seed, resamples, threads === 2);
   if (threads === 2) {
     try {
+      const cacheDir = getCompileCacheDir?.();
       const worker = new Worker(new URL('./bootstrap-worker.ts', import.meta.url), {
         workerData: { plan, work },
+        // With the process's compile cache (the CLI enables one) the worker loads its modules
+        // already stripped of types, without a TypeScript stripper of its own (~17 MB).
+        ...(cacheDir !== undefined && { env: { ...process.env, NODE_COMPILE_CACHE: cacheDir } }),
       });
       // A failed worker only means the main thread does its batches (see finish).
       worker.on('error', () => {});
