@@ -1,3 +1,4 @@
+import { discard } from './discard.ts';
 import type { CocoGt, Detections } from './load.ts';
 import type { EvalParams } from './params.ts';
 import { countingSortBy, insertionSortByScoreDesc } from './stable-sort.ts';
@@ -82,7 +83,9 @@ export function matchDetections(gt: CocoGt, dt: Detections, params: EvalParams):
   // ties, as pycocotools' stable sorts leave them. Output is written category-major (see Matches)
   // at offsets counted beforehand.
   const gtOrder = countingSortBy(countingSortBy(identity(ga.length), ga.cat, K), ga.img, I);
-  const dtOrder = countingSortBy(countingSortBy(identity(dt.length), dt.cat, K), dt.img, I);
+  const dtByCat = countingSortBy(identity(dt.length), dt.cat, K);
+  const dtOrder = countingSortBy(dtByCat, dt.img, I);
+  discard(dtByCat);
   const nG = ga.length;
   const nD = dt.length;
   const catStart = new Int32Array(K + 1);
@@ -247,6 +250,7 @@ export function matchDetections(gt: CocoGt, dt: Detections, params: EvalParams):
       }
     }
   }
+  discard(dtOrder, gtOrder);
   const e = cap;
   return {
     length: e,

@@ -9,6 +9,7 @@ import { getCompileCacheDir } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Uncertainty } from '../../schema/metrics.ts';
+import { discard } from '../discard.ts';
 import type { CocoEvaluation } from '../evaluate.ts';
 import type { BootstrapOptions, BootstrapPlan, BootstrapWork } from './bootstrap.ts';
 import {
@@ -51,8 +52,10 @@ export function startBootstrap(evaluation: CocoEvaluation, options: ParallelOpti
   const resamples = options.resamples ?? 200;
   const seed = options.seed ?? 0;
   checkResamples(resamples);
-  const plan = planBootstrap(evaluation);
-  const threads = threadsFor(plan, resamples, options.threads);
+  const own = planBootstrap(evaluation);
+  const threads = threadsFor(own, resamples, options.threads);
+  // On two threads the plan lives in shared memory: the worker reads it instead of a copy.
+  const plan = threads === 2 ? sharedPlan(own) : own;
   const work = newWork(seed, resamples, threads === 2);
   if (threads === 2) {
     try {
@@ -75,9 +78,30 @@ export function startBootstrap(evaluation: CocoEvaluation, options: ParallelOpti
     finish() {
       claimBatches(plan, work);
       awaitBatches(plan, work);
+      discard(plan.ordImg, plan.evPos, plan.evImg, plan.evIgnoredAll, plan.tpEv, plan.igEv);
       return uncertaintyOf(evaluation, work);
     },
   };
+}
+
+type TypedArray = Int32Array | Float64Array | Uint8Array;
+
+/** The plan with its arrays moved to SharedArrayBuffers (its own arrays freed, the borrowed kept). */
+function sharedPlan(plan: BootstrapPlan): BootstrapPlan {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(plan)) {
+    if (ArrayBuffer.isView(value)) {
+      const a = value as TypedArray;
+      const copy = new (a.constructor as new (b: SharedArrayBuffer) => TypedArray)(
+        new SharedArrayBuffer(a.byteLength),
+      );
+      copy.set(a as never);
+      out[key] = copy;
+      // recThrs and catStart belong to the params and the matches.
+      if (key !== 'recThrs' && key !== 'catStart') discard(a);
+    } else out[key] = value;
+  }
+  return out as unknown as BootstrapPlan;
 }
 
 /** Waits for the batches another thread claimed; redoes them here if it stalls (or died). */

@@ -1,4 +1,5 @@
 import type { ErrorBreakdown } from '../../schema/metrics.ts';
+import { discard } from '../discard.ts';
 import type { CocoEvaluation } from '../evaluate.ts';
 import { meanOfDefined } from '../numpy-mean.ts';
 import type { GtByImage } from './gt-by-image.ts';
@@ -128,6 +129,7 @@ export function classifyErrors(
       counts.miss++;
     }
   }
+  discard(inv, usable);
   return { t, status, errorType, target, used, missed, counts };
 }
 
