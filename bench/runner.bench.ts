@@ -4,12 +4,15 @@
  * image work behind inference; the target is pipeline fps within 10% of bare fps.
  *
  *   npm run bench:runner -- [--images 48] [--size 640] [--batch 1] [--prefetch 2] [--threads N|0]
- *                           [--rounds 3] [--spin] [--in-process]
+ *                           [--rounds 3] [--spin] [--in-process] [--real-images 16]
  *
  * Builds a small YOLOv8-shaped conv net in code (random fixed weights), writes N synthetic JPEGs
  * (640x480 and 480x640), then alternates, for a few rounds, the pipeline on them and bare
  * session.run on tensors prepared beforehand, and prints both. onnxruntime's thread spinning is
  * off unless --spin (spinning threads starve the image work the pipeline overlaps).
+ *
+ * Then one real model per family present in ../shared/real (bench/real-families.ts): the same
+ * ratio on coco128 images, and each family's decode + NMS time per image against inference.
  *
  * On a shared machine wall-clock throughput swings with other processes' load; the CPU time per
  * image (all threads) is printed too, as the load-independent cost of the pipeline's extra work.
@@ -27,6 +30,7 @@ import { preprocessImage, stackBatch } from '../src/lib/runner/preprocess.ts';
 import { createSession, defaultCpuThreads, type FeedTensor } from '../src/lib/runner/session.ts';
 import { summarise } from '../src/lib/runner/stats.ts';
 import { mulberry32 } from '../src/lib/util/prng.ts';
+import { benchRealFamilies } from './real-families.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -39,6 +43,8 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '3' },
     spin: { type: 'boolean', default: false },
     'in-process': { type: 'boolean', default: false },
+    // Images of coco128 per real model (issue 10 §4); 0 skips the real models.
+    'real-images': { type: 'string', default: '16' },
   },
 });
 const N = Number(args.images);
@@ -215,4 +221,9 @@ try {
   );
 } finally {
   await rm(dir, { recursive: true, force: true });
+}
+
+// One real model per family present in ../shared/real: pipeline / bare and decode time per image.
+if (Number(args['real-images']) > 0) {
+  await benchRealFamilies({ images: Number(args['real-images']), threads: threads || defaultCpuThreads() });
 }

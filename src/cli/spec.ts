@@ -50,7 +50,7 @@ type ValueOf<S extends OptionSpec> = S extends { type: 'boolean' }
 export type OptionValues<O extends OptionSpecs> = { -readonly [K in keyof O]: ValueOf<O[K]> };
 
 export interface PositionalSpec {
-  /** How the help's usage line names them, e.g. `PART...`. */
+  /** What one of them is, for the error when their count is wrong, e.g. `shard file`. */
   readonly name: string;
   readonly min?: number;
   readonly max?: number;

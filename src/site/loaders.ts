@@ -7,7 +7,7 @@ import { isUserError, UserError } from '../lib/util/errors.ts';
 import { dataDir } from './data-dir.ts';
 import type { DatasetEntry, ModelEntry } from './entries.ts';
 import { renderNotes } from './notes.ts';
-import { isBoardEntry, listResultFiles, notABoardEntry, readResultFile } from './read-results.ts';
+import { isBoardEntry, listResultFiles, notABoardEntry, readResult } from './read-results.ts';
 import { summarise } from './summary.ts';
 
 /**
@@ -107,13 +107,13 @@ export function resultsLoader(): Loader {
       const summaries = [];
       for (const f of files) {
         try {
-          const m = await readResultFile(root, f);
+          const { metrics: m, sha256 } = await readResult(root, f);
           const why = notABoardEntry(m);
           if (why) {
             logger.warn(`${f.path}: not on the board: ${why}`);
             continue;
           }
-          if (isBoardEntry(m)) summaries.push(summarise(m, f.path));
+          if (isBoardEntry(m)) summaries.push(summarise(m, f.path, sha256));
         } catch (err) {
           if (!isUserError(err)) throw err;
           problems.push(err);

@@ -4,6 +4,7 @@ import { MAX_RESULT_BYTES } from '../lib/policy/limits.ts';
 import { parseOrThrow } from '../lib/schema/format-error.ts';
 import { type Metrics, MetricsSchema } from '../lib/schema/metrics.ts';
 import { UserError } from '../lib/util/errors.ts';
+import { sha256Bytes } from '../lib/util/hash.ts';
 
 /**
  * Reading results/<dataset>/<model>.json. Everything here is input from pull requests, so each file
@@ -46,20 +47,22 @@ export async function listResultFiles(root: string): Promise<ResultFile[]> {
 
 /** Reads and validates one metric file; throws UserError naming the file and every bad field. */
 export async function readResultFile(root: string, file: ResultFile): Promise<Metrics> {
-  const abs = join(root, file.path);
+  return (await readResult(root, file)).metrics;
+}
+
+/** readResultFile, plus the sha256 of the bytes that were validated. */
+export async function readResult(
+  root: string,
+  file: ResultFile,
+): Promise<{ metrics: Metrics; sha256: string }> {
   if (!ID.test(file.dataset))
     throw new UserError('the folder name is not a dataset id (a lowercase slug)', { file: file.path });
   if (!ID.test(file.model))
     throw new UserError('the file name is not a model id (a lowercase slug)', { file: file.path });
-  const size = (await stat(abs)).size;
-  if (size > MAX_RESULT_BYTES) {
-    throw new UserError(`the file is ${size} bytes, over the limit of ${MAX_RESULT_BYTES}`, {
-      file: file.path,
-    });
-  }
+  const bytes = await readResultBytes(root, file.path);
   let data: unknown;
   try {
-    data = JSON.parse(await readFile(abs, 'utf8'));
+    data = JSON.parse(bytes.toString('utf8'));
   } catch (err) {
     throw new UserError(`not valid JSON (${(err as Error).message})`, { file: file.path });
   }
@@ -72,7 +75,17 @@ export async function readResultFile(root: string, file: ResultFile): Promise<Me
     problems.push(`model.id: "${metrics.model.id}" does not match the file name ${file.model}.json`);
   }
   if (problems.length) throw new UserError(problems.join('; '), { file: file.path });
-  return metrics;
+  return { metrics, sha256: sha256Bytes(bytes) };
+}
+
+/** The bytes of a result file, refused when over the size limit. */
+export async function readResultBytes(root: string, path: string): Promise<Buffer> {
+  const abs = join(root, path);
+  const size = (await stat(abs)).size;
+  if (size > MAX_RESULT_BYTES) {
+    throw new UserError(`the file is ${size} bytes, over the limit of ${MAX_RESULT_BYTES}`, { file: path });
+  }
+  return readFile(abs);
 }
 
 /** A metric file the board can show: a full run of a known model, not a standalone `podium eval`. */

@@ -1,9 +1,16 @@
 import { getCollection } from 'astro:content';
 import { UserError } from '../lib/util/errors.ts';
+import { sha256Bytes } from '../lib/util/hash.ts';
 import { type BoardRow, buildBoard, fallbackInfo, type ModelInfo } from './board.ts';
 import { dataDir } from './data-dir.ts';
 import type { DatasetEntry, ModelEntry } from './entries.ts';
-import { type BoardMetrics, isBoardEntry, notABoardEntry, readResultFile } from './read-results.ts';
+import {
+  type BoardMetrics,
+  isBoardEntry,
+  notABoardEntry,
+  readResult,
+  readResultBytes,
+} from './read-results.ts';
 import type { ResultSummary } from './summary.ts';
 import { siteUrls } from './urls.ts';
 
@@ -123,14 +130,21 @@ export async function datasetPaths(): Promise<{ params: { dataset: string } }[]>
   return data.datasets.map((d) => ({ params: { dataset: d.id } }));
 }
 
-/** The full metric file behind a summary, for the model page: read once, validated. */
+/**
+ * The full metric file behind a summary, for the model page, read once. The results loader
+ * validated these very bytes earlier in the build (their sha256 is in the summary), so they are
+ * parsed as they are; a file changed since (the dev server) is validated again in full.
+ */
 export async function fullMetrics(summary: ResultSummary): Promise<BoardMetrics> {
+  const bytes = await readResultBytes(dataDir(), summary.file);
+  if (sha256Bytes(bytes) === summary.sha256) return JSON.parse(bytes.toString('utf8')) as BoardMetrics;
   const [, dataset = '', name = ''] = summary.file.split('/');
-  const m = await readResultFile(dataDir(), {
+  const { metrics } = await readResult(dataDir(), {
     path: summary.file,
     dataset,
     model: name.replace(/\.json$/, ''),
   });
-  if (!isBoardEntry(m)) throw new UserError(`not on the board: ${notABoardEntry(m)}`, { file: summary.file });
-  return m;
+  if (!isBoardEntry(metrics))
+    throw new UserError(`not on the board: ${notABoardEntry(metrics)}`, { file: summary.file });
+  return metrics;
 }

@@ -5,13 +5,13 @@ import { summarise } from './summary.ts';
 describe('summary', () => {
   it('carries reported scores in percent, as the metric JSON holds them', () => {
     const m = boardMetrics(2);
-    const s = summarise({ ...m, reported: { AP: 37.3, AP50: 52.8, source: null } }, 'x.json');
+    const s = summarise({ ...m, reported: { AP: 37.3, AP50: 52.8, source: null } }, 'x.json', 'f'.repeat(64));
     expect(s.reported).toEqual({ AP: 37.3, AP50: 52.8, source: null });
   });
 
   it('keeps what the board needs and drops the heavy parts', () => {
     const m = boardMetrics(2);
-    const s = summarise(m, 'results/fake-coco/x.json');
+    const s = summarise(m, 'results/fake-coco/x.json', 'f'.repeat(64));
     expect(s.coco).toEqual(m.coco);
     expect(s.apLo).toBe(m.uncertainty.AP.lo);
     expect(s.speed.p50Ms).toBe(m.speed.inferenceMs.p50);

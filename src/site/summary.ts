@@ -20,6 +20,8 @@ export const ResultSummarySchema = z.object({
   model: z.string(),
   /** Data-root-relative path of the full metric file. */
   file: z.string(),
+  /** sha256 of that file as the loader validated it: the model page re-reads it only if unchanged. */
+  sha256: z.string(),
   split: MetricsSchema.shape.dataset.shape.split,
   images: MetricsSchema.shape.dataset.shape.images,
   instances: MetricsSchema.shape.dataset.shape.instances,
@@ -50,11 +52,12 @@ export const ResultSummarySchema = z.object({
 });
 export type ResultSummary = z.infer<typeof ResultSummarySchema>;
 
-export function summarise(m: BoardMetrics, file: string): ResultSummary {
+export function summarise(m: BoardMetrics, file: string, sha256: string): ResultSummary {
   return {
     dataset: m.dataset.id ?? '',
     model: m.model.id,
     file,
+    sha256,
     split: m.dataset.split,
     images: m.dataset.images,
     instances: m.dataset.instances,

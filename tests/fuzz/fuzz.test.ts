@@ -3,7 +3,8 @@
  * a few hundred cases, each under a time limit), fed to the commands that read them. Every case
  * must end in a result or a clear error with exit 2 (harness.ts says exactly what is judged).
  * Most cases run in-process through the CLI's own entry points; a handful through the real CLI.
- * A failing case prints its seed and input file, so it can be replayed.
+ * A failing case prints its seed and input file, so it can be replayed: PODIUM_FUZZ_SEED=<n> runs
+ * another seed, PODIUM_FUZZ_PROBE=<suite> prints every case's outcome of that suite.
  */
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -37,6 +38,18 @@ beforeAll(async () => {
   await mkdir(root);
   await buildScratchBoard(root, { models: 1, images: 3 });
   await rm(join(root, 'datasets/shapes-b'), { recursive: true });
+  // Every preprocessing number spelt out, so that mutations reach them.
+  const model = parse(await readFile(file(MODEL_YAML), 'utf8'));
+  model.input = {
+    ...model.input,
+    resize: 'letterbox',
+    padValue: 114,
+    scale: 1 / 255,
+    mean: [0.485, 0.456, 0.406],
+    std: [0.229, 0.224, 0.225],
+    colour: 'RGB',
+  };
+  await writeFile(file(MODEL_YAML), stringify(model));
   // Unpinned annotations, so that mutated ones reach the checks behind the sha256 comparison.
   const manifest = await readFile(file(DATASET_YAML), 'utf8');
   await writeFile(file(DATASET_YAML), manifest.replace(/^ {2}sha256: [0-9a-f]{64}\n/m, ''));
@@ -75,6 +88,8 @@ async function fuzz(
     await restore();
     const { outcome, outFile, input } = await one(rng(seed), i);
     codes[outcome.code] = (codes[outcome.code] ?? 0) + 1;
+    if (process.env['PODIUM_FUZZ_PROBE'] === name)
+      console.log(`PROBE ${outcome.code}: ${outcome.output.slice(0, 300)}`);
     const problems = judge(outcome, outFile);
     if (!allowed.includes(outcome.code))
       problems.push(`exit ${outcome.code} where only ${allowed.join(' or ')} is right`);
@@ -159,6 +174,18 @@ describe('fuzz', () => {
       return { outcome: await podium(argv), outFile: out, input: WEIGHTS };
     });
     expect(codes[2]).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('model manifests that validate or not: podium run', async () => {
+    const out = join(work, 'mrun-out', 'result.json');
+    const cache = join(work, 'mrun-cache');
+    await fuzz('model-run', 40, async (r) => {
+      await rm(join(work, 'mrun-out'), { recursive: true, force: true });
+      await writeFile(file(MODEL_YAML), mutateYaml(originals.get(MODEL_YAML)!, r));
+      const argv = ['run', '--model', 'tiny-00', '--dataset', 'shapes', '--root', root];
+      argv.push('--out', out, '--cache-dir', cache, '--quiet');
+      return { outcome: await podium(argv), outFile: out, input: MODEL_YAML };
+    });
   }, 60_000);
 
   it('annotations of a dataset: podium run', async () => {

@@ -5,7 +5,7 @@
  * a stack trace, a hang, a half-written file or a non-finite number in a metric JSON.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { reportError } from '../../src/cli/exit-codes.ts';
 import { COMMANDS, type CommandName } from '../../src/cli/registry.ts';
 import { type Command, runCommand } from '../../src/cli/spec.ts';
@@ -68,6 +68,9 @@ export function judge(outcome: Outcome, outFile?: string): string[] {
   if (outcome.code === 2 && !/\berror\b/.test(outcome.output))
     problems.push('exit 2 without an error message');
   if (outFile) {
+    // The file being written is Podium's own: an error that blames it blames the wrong party.
+    if (outcome.code === 2 && outcome.output.includes(`${basename(outFile)}: `))
+      problems.push(`an error about the output file ${basename(outFile)}, not about the input`);
     const leftovers = existsSync(dirname(outFile))
       ? readdirSync(dirname(outFile)).filter((f) => /\.tmp$|\.partial/.test(f))
       : [];

@@ -34,18 +34,17 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => rm(work, { recursive: true, force: true }));
 
+const RUN_OPTIONS = { reject: false, all: true } as const;
+
 function runAll(
   outDir: string,
   cacheDir: string,
   narrow: string[] = ['--all'],
-): ResultPromise<{ reject: false; all: true }> {
+): ResultPromise<typeof RUN_OPTIONS> {
   return execa(
     'node',
     [CLI, 'run', ...narrow, '--root', board.root, '--out-dir', outDir, '--cache-dir', cacheDir],
-    {
-      reject: false,
-      all: true,
-    },
+    RUN_OPTIONS,
   );
 }
 

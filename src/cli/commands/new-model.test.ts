@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseDocument } from 'yaml';
+import { buildExportModel } from '../../../tests/support/export-models.ts';
 import { loadModelManifest } from '../../lib/manifest/load.ts';
 import { ModelBuilder } from '../../lib/onnx/builder.ts';
 import { FAMILIES, ModelInput, ModelManifest } from '../../lib/schema/model-manifest.ts';
@@ -92,6 +93,37 @@ describe('podium new-model', () => {
       await writeFile(file, fill(await readFile(file, 'utf8')));
       expect((await loadModelManifest(file, { repoRoot: root })).manifest.family).toBe(family);
     }
+  });
+
+  it('proposes the family and inputs of a recognisable signature, and says so', async () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    // A D-FINE / DEIM export's signature: images + orig_target_sizes → labels, boxes, scores.
+    const detr = buildExportModel({
+      image: { name: 'images', dtype: 'float32', dims: ['N', 3, 320, 320], layout: 'NCHW' },
+      extra: [{ name: 'orig_target_sizes', dtype: 'int64', dims: ['N', 2] }],
+      outputs: [
+        { name: 'labels', dims: ['N', 1], dtype: 'int64', value: new Float32Array([0]), shape: [1] },
+        { name: 'boxes', dims: ['N', 1, 4], dtype: 'float32', value: new Float32Array(4), shape: [1, 4] },
+        { name: 'scores', dims: ['N', 1], dtype: 'float32', value: new Float32Array(1), shape: [1] },
+      ],
+    });
+    await writeFile(join(root, 'detr.onnx'), detr);
+    expect(await run(['deim-x', '--weights', join(root, 'detr.onnx'), '--root', root])).toBe(0);
+    expect(log.mock.calls.flat().join('\n')).toMatch(
+      /recognised .*detr\.onnx: two inputs, 'images' and orig_target_sizes: a DETR export with its post-processor/,
+    );
+    log.mockRestore();
+    const file = join(root, 'models/deim-x/model.yaml');
+    await writeFile(file, fill(await readFile(file, 'utf8')));
+    const { manifest } = await loadModelManifest(file, { repoRoot: root });
+    expect(manifest.family).toBe('postprocessed');
+    expect(manifest.decoder).toEqual({ boxFormat: 'xyxy', boxSpace: 'original', labelIndex: 'zero-based' });
+    expect(manifest.input).toMatchObject({
+      size: [320, 320],
+      resize: 'stretch',
+      name: 'images',
+      extra: [{ name: 'orig_target_sizes', value: 'original-size', order: 'wh', dtype: 'int64' }],
+    });
   });
 
   it('fills in sha256 and bytes from local weights, and refuses custom operators', async () => {

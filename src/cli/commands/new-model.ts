@@ -2,6 +2,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { assertStandardOps, inspectModel } from '../../lib/onnx/inspect.ts';
 import { MAX_WEIGHTS_BYTES } from '../../lib/policy/limits.ts';
+import { proposeFromSignature, type SignatureProposal } from '../../lib/runner/signature.ts';
 import { formatBytes, Slug } from '../../lib/schema/common.ts';
 import { FAMILIES } from '../../lib/schema/model-manifest.ts';
 import { UserError } from '../../lib/util/errors.ts';
@@ -14,7 +15,7 @@ const options = defineOptions({
     type: 'choice',
     choices: FAMILIES,
     arg: 'F',
-    default: FAMILIES[0],
+    defaultText: `proposed from --weights when its signature is recognised, else ${FAMILIES[0]}`,
     help: 'output decoder family',
   },
   weights: {
@@ -46,6 +47,8 @@ const FAMILY_NOTES: Record<(typeof FAMILIES)[number], string> = {
 export interface ScaffoldOptions {
   readonly id: string;
   readonly family?: string | undefined;
+  /** Input and decoder fields recognised from the weights' signature. */
+  readonly proposal?: SignatureProposal | undefined;
   /** Filled in from a local ONNX file; placeholders otherwise. */
   readonly sha256?: string | undefined;
   readonly bytes?: number | undefined;
@@ -53,13 +56,14 @@ export interface ScaffoldOptions {
 
 /** The text of models/<id>/model.yaml. */
 export function scaffoldModelYaml(options: ScaffoldOptions): string {
-  const family = options.family ?? FAMILIES[0];
+  const proposal = options.proposal;
+  const family = options.family ?? proposal?.family ?? FAMILIES[0];
   const families = FAMILIES.map((f) => `#   ${f.padEnd(8)} ${FAMILY_NOTES[f]}`).join('\n');
   const sha256 =
     options.sha256 ?? `"${PLACEHOLDER}sha256): 64 hex characters, the output of sha256sum model.onnx"`;
   const bytes =
     options.bytes ?? `"${PLACEHOLDER}bytes): size of the file in bytes, e.g. from stat -c %s model.onnx"`;
-  return `# yaml-language-server: $schema=../../schema/model.schema.json
+  const text = `# yaml-language-server: $schema=../../schema/model.schema.json
 #
 # Podium model manifest. Replace every value marked TODO, delete the optional fields you do not
 # need (they are commented out), then check it with:
@@ -180,6 +184,7 @@ license: "${PLACEHOLDER}license): SPDX licence id"
 # Keep the model off the public board (it is still validated).
 hidden: false
 `;
+  return proposal ? applyProposal(text, proposal) : text;
 }
 
 /** The text of models/<id>/README.md. */
@@ -224,6 +229,7 @@ export async function newModel(values: NewModelOptions, positionals: string[]): 
 
   let sha256: string | undefined;
   let bytes: number | undefined;
+  let proposal: SignatureProposal | undefined;
   if (values.weights !== undefined) {
     let data: Buffer;
     try {
@@ -240,7 +246,9 @@ export async function newModel(values: NewModelOptions, positionals: string[]): 
           file: values.weights,
         },
       );
-    assertStandardOps(inspectModel(data, values.weights), values.weights);
+    const info = inspectModel(data, values.weights);
+    assertStandardOps(info, values.weights);
+    proposal = proposeFromSignature(info);
     sha256 = sha256Bytes(data);
     bytes = data.length;
   }
@@ -255,7 +263,7 @@ export async function newModel(values: NewModelOptions, positionals: string[]): 
     // 'wx': never overwrite, even if the folder appeared in between.
     await writeFile(
       join(dir, 'model.yaml'),
-      scaffoldModelYaml({ id, family: values.family, sha256, bytes }),
+      scaffoldModelYaml({ id, family: values.family, sha256, bytes, proposal }),
       {
         flag: 'wx',
       },
@@ -264,6 +272,15 @@ export async function newModel(values: NewModelOptions, positionals: string[]): 
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
     throw err;
+  }
+  if (proposal) {
+    console.log(
+      `recognised ${values.weights}: ${proposal.reason}.\nProposed family ${proposal.family}${values.family && values.family !== proposal.family ? ` (you chose ${values.family})` : ''} and the inputs it needs; check them against the exporter's code.\n`,
+    );
+  } else if (values.weights !== undefined) {
+    console.log(
+      `${values.weights}: signature not recognised; pick the family yourself (see the comments).\n`,
+    );
   }
   console.log(`created models/${id}/model.yaml and models/${id}/README.md
 
@@ -284,3 +301,41 @@ a models/<id>/README.md stub. Fill in the TODOs, then run \`npx podium validate 
   positionals: { name: 'model id', min: 1, max: 1 },
   run: newModel,
 });
+
+/** A YAML flow value for a proposed field (plain scalars, arrays and small objects). */
+function flow(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(flow).join(', ')}]`;
+  if (typeof v === 'object' && v !== null) {
+    return `{ ${Object.entries(v)
+      .map(([k, x]) => `${k}: ${flow(x)}`)
+      .join(', ')} }`;
+  }
+  return typeof v === 'string' && !/^[A-Za-z0-9_.:/-]+$/.test(v) ? JSON.stringify(v) : String(v);
+}
+
+/**
+ * Writes the fields recognised from the weights' signature into the scaffold: each replaces the
+ * template's line for that field (or its commented example), so no key appears twice.
+ */
+function applyProposal(text: string, proposal: SignatureProposal): string {
+  let out = text;
+  if (proposal.decoder) {
+    const lines = Object.entries(proposal.decoder).map(([k, v]) => `  ${k}: ${flow(v)}`);
+    out = out.replace(
+      '# decoder:\n#   activation: sigmoid',
+      `# Proposed from the weights' signature (podium new-model --weights):\ndecoder:\n${lines.join('\n')}`,
+    );
+  }
+  for (const [key, value] of Object.entries(proposal.input)) {
+    const line =
+      key === 'extra'
+        ? `  extra:\n${(value as unknown[]).map((e) => `    - ${flow(e)}`).join('\n')}`
+        : `  ${key}: ${flow(value)}`;
+    const own = new RegExp(`^  ${key}: .*$`, 'm');
+    const example = key === 'extra' ? /^ {2}# extra:\n {2}# {3}- .*$/m : new RegExp(`^  # ${key}: .*$`, 'm');
+    if (key === 'asIs') out = out.replace(/^ {2}size: .*$/m, '  # size: [640, 640]');
+    if (own.test(out)) out = out.replace(own, line);
+    else if (example.test(out)) out = out.replace(example, line);
+  }
+  return out;
+}

@@ -6,7 +6,7 @@ import { type ResolvedFile, resolveSource } from './resolve-source.ts';
 /** The model's ONNX file on disk (downloaded and verified if remote), with its sha256. */
 export function resolveWeights(
   model: LoadedModel,
-  options: { cacheDir?: string; progress?: boolean } = {},
+  options: { cacheDir?: string | undefined; progress?: boolean | undefined } = {},
 ): Promise<ResolvedFile> {
   const weights = model.manifest.weights;
   if (weights === undefined) {

@@ -9,6 +9,7 @@ import { type ImageResult, runPipeline } from '../runner/pipeline.ts';
 import { createSession, type Device, defaultCpuThreads } from '../runner/session.ts';
 import type { PreparedGroundTruth } from '../schema/coco.ts';
 import type { ShardRun } from '../shards/shard-file.ts';
+import { UserError } from '../util/errors.ts';
 import { openCheckpoint, readCheckpoint } from './checkpoint.ts';
 import { emptyColumns, PREDICTIONS_VERSION, type Predictions, pushRow } from './predictions.ts';
 import type { GtImage } from './select-images.ts';
@@ -76,6 +77,7 @@ export async function infer(options: InferOptions): Promise<Predictions> {
     const total = options.images.length;
     const t0 = performance.now();
     const onImage = async (r: ImageResult) => {
+      checkScores(r, model.path);
       await checkpoint.add({
         imageId: r.imageId,
         segment,
@@ -161,5 +163,22 @@ export async function infer(options: InferOptions): Promise<Predictions> {
     };
   } finally {
     await session.release();
+  }
+}
+
+/**
+ * The board reads scores as probabilities (confidence sweeps over [0, 1], the samples' schema), so
+ * a score above 1 means the model emits something else, typically logits without their sigmoid.
+ * Refused at the first such image, naming the model, rather than after the whole run when the
+ * result fails its schema (which is how the fuzz suite first met it).
+ */
+function checkScores(r: ImageResult, modelFile: string): void {
+  for (const d of r.detections ?? []) {
+    if (d.score > 1) {
+      throw new UserError(
+        `the model gave a detection score of ${d.score} (image "${r.file}"), above 1: scores must be probabilities in [0, 1] (a model that outputs logits needs decoder.activation: sigmoid)`,
+        { file: modelFile },
+      );
+    }
   }
 }

@@ -10,12 +10,12 @@ import type { ImageTransform } from './boxes.ts';
  * or the image as it is (the model resizes it itself).
  */
 export interface InputSize {
-  size?: readonly [number, number];
-  dynamic?: { maxSize: number; stride: number };
-  shorterSide?: { size: number; maxSize?: number | undefined; stride: number };
-  asIs?: true;
+  size?: readonly [number, number] | undefined;
+  dynamic?: { maxSize: number; stride: number } | undefined;
+  shorterSide?: { size: number; maxSize?: number | undefined; stride: number } | undefined;
+  asIs?: true | undefined;
   /** Where a padded image sits. Default centre. */
-  placement?: 'centre' | 'top-left';
+  placement?: 'centre' | 'top-left' | undefined;
 }
 
 export type ResizeMode = 'letterbox' | 'stretch';

@@ -65,19 +65,23 @@ describe('resolveInput', () => {
       { name: 'images', dtype: 'float32', dims: ['N', 3, 320, 320] },
       { name: 'orig_target_sizes', dtype: 'int64', dims: ['N', 2] },
     ];
-    const extra = [
-      { name: 'orig_target_sizes', value: 'original-size', order: 'wh', dtype: 'int64' } as const,
-    ];
+    const origSizes = {
+      name: 'orig_target_sizes',
+      value: 'original-size',
+      order: 'wh',
+      dtype: 'int64',
+    } as const;
+    const extra = [origSizes];
     expect(resolveInput(detr, { size: [320, 320], extra }, 1)).toMatchObject({
       name: 'images',
       extras: [{ name: 'orig_target_sizes', rank: 2 }],
     });
-    const wrongType = [{ ...extra[0], dtype: 'int32' } as const];
+    const wrongType = [{ ...origSizes, dtype: 'int32' } as const];
     expect(() => resolveInput(detr, { size: [320, 320], extra: wrongType }, 1)).toThrow(
       "model input 'orig_target_sizes' is int64, but the manifest declares it int32",
     );
     expect(() =>
-      resolveInput(detr, { size: [320, 320], extra: [{ ...extra[0], name: 'sizes' }] }, 1),
+      resolveInput(detr, { size: [320, 320], extra: [{ ...origSizes, name: 'sizes' }] }, 1),
     ).toThrow("manifest input.extra names 'sizes', but the model has no such input");
     const tf = [{ name: 'image_tensor:0', dtype: 'uint8', dims: ['unk', 'unk', 'unk', 3] }];
     expect(resolveInput(tf, { asIs: true, layout: 'NHWC', dtype: 'uint8' }, 1)).toMatchObject({

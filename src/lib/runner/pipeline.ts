@@ -161,14 +161,14 @@ interface RunningBatch {
 }
 
 /** Dims of an image tensor of n images in the given layout. */
-function imageDims(layout: ResolvedInput['layout'], n: number, H: number, W: number): number[] {
+export function imageDims(layout: ResolvedInput['layout'], n: number, H: number, W: number): number[] {
   if (layout === 'NHWC') return [n, H, W, 3];
   if (layout === 'CHW') return [3, H, W];
   return [n, 3, H, W];
 }
 
 /** The extra inputs of a batch: one [w, h] or [h, w] per image, as the manifest declares. */
-function extraFeeds(
+export function extraFeeds(
   input: ResolvedInput,
   originals: readonly { width: number; height: number }[],
   inputSizes: readonly { width: number; height: number }[],

@@ -35,18 +35,17 @@ export interface PreprocessOptions extends InputSize {
   /** Element type of the input tensor. Default float32. */
   dtype?: 'float32' | 'float16' | 'uint8';
   layout?: 'NCHW' | 'NHWC' | 'CHW';
-  shorterSide?: { size: number; maxSize?: number | undefined; stride: number };
-  asIs?: true;
-  placement?: 'centre' | 'top-left';
-  padTensorValue?: number;
-  kernel?: 'linear' | 'cubic' | 'nearest' | 'lanczos3';
-  name?: string;
-  extra?: readonly {
-    name: string;
-    value: 'original-size' | 'input-size';
-    order: 'wh' | 'hw';
-    dtype: 'int64' | 'int32' | 'float32';
-  }[];
+  padTensorValue?: number | undefined;
+  kernel?: 'linear' | 'cubic' | 'nearest' | 'lanczos3' | undefined;
+  name?: string | undefined;
+  extra?:
+    | readonly {
+        name: string;
+        value: 'original-size' | 'input-size';
+        order: 'wh' | 'hw';
+        dtype: 'int64' | 'int32' | 'float32';
+      }[]
+    | undefined;
   /** Largest image accepted, in pixels (protects against decompression bombs). Default 2^28. */
   limitInputPixels?: number;
 }

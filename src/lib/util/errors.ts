@@ -6,7 +6,7 @@ export class UserError extends Error {
   override name = 'UserError';
   /** File the problem was found in, when there is one. */
   readonly file: string | undefined;
-  constructor(message: string, options: { file?: string; cause?: unknown } = {}) {
+  constructor(message: string, options: { file?: string | undefined; cause?: unknown } = {}) {
     super(options.file ? `${options.file}: ${message}` : message, { cause: options.cause });
     this.file = options.file;
   }

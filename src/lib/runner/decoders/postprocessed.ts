@@ -128,7 +128,7 @@ export const postprocessed: Decoder<'postprocessed'> = {
     const toClass = labelMapper(conv.labelIndex);
     const nc = options.numClasses;
 
-    const check = (t: Partial<Record<Role, { dims: readonly (number | string)[] }>>) => {
+    const check = (t: Partial<Record<Role, { dims: readonly (number | string)[] } | undefined>>) => {
       const shapes = Object.values(t).filter((x) => x !== undefined);
       const bd = t.boxes!.dims;
       const n = bd[bd.length - 2]!;

@@ -1,0 +1,118 @@
+/**
+ * The runner on one real model per family present in ../shared/real (issue 10 §4): pipeline
+ * throughput against bare session.run on tensors prepared beforehand, and the family's decode +
+ * NMS time per image against its inference time. Skipped with one line when ../shared/real is
+ * absent. Numbers on a shared machine are noisy: read the ratios.
+ */
+import { access } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { yoloToCoco } from '../src/lib/dataset/yolo.ts';
+import { buildClassMap } from '../src/lib/runner/class-map.ts';
+import { bindOptionsFor, getDecoder } from '../src/lib/runner/decoders/index.ts';
+import { resolveInput } from '../src/lib/runner/model-input.ts';
+import { extraFeeds, imageDims, runPipeline } from '../src/lib/runner/pipeline.ts';
+import { finalizeDetections, noDrops } from '../src/lib/runner/postprocess.ts';
+import { preprocessImage } from '../src/lib/runner/preprocess.ts';
+import { createSession, defaultCpuThreads, type FeedTensor } from '../src/lib/runner/session.ts';
+import { ModelManifest } from '../src/lib/schema/model-manifest.ts';
+import { COCO128_DIR, REAL_MODELS, REAL_MODELS_DIR } from '../tests/support/real-models.ts';
+
+const f = (x: number, d = 2) => x.toFixed(d);
+
+export async function benchRealFamilies(options: { images: number; threads: number }): Promise<void> {
+  try {
+    await access(fileURLToPath(new URL(`file://${REAL_MODELS_DIR}`)));
+    await access(`${COCO128_DIR}data.yaml`);
+  } catch {
+    console.log(`real models: skipped, ${REAL_MODELS_DIR} or ${COCO128_DIR} is absent`);
+    return;
+  }
+  const { gt } = await yoloToCoco({
+    root: COCO128_DIR,
+    dataYaml: 'data.yaml',
+    split: 'val',
+    label: 'coco128',
+  });
+  const images = gt.images
+    .slice(0, options.images)
+    .map((im) => ({ id: im.id, source: COCO128_DIR + im.file_name }));
+  const seen = new Set<string>();
+  for (const real of REAL_MODELS) {
+    if (seen.has(real.manifest.family)) continue; // one model per family
+    seen.add(real.manifest.family);
+    const m = ModelManifest.parse({
+      id: real.id,
+      name: real.id,
+      weights: { path: real.file },
+      license: 'LicenseRef-test-material',
+      ...real.manifest,
+    });
+    const file = REAL_MODELS_DIR + real.file;
+    const sessionOptions = { allowSpinning: false, intraOpNumThreads: options.threads };
+    const session = await createSession(file, sessionOptions);
+    const bare = await createSession(file, { ...sessionOptions, worker: false });
+    const decoder = getDecoder(m.family).bind(session.outputs, bindOptionsFor(m, file));
+    const categoryIds = buildClassMap(m.classes, gt.categories, {}).categoryIds;
+    const input = resolveInput(bare.inputs, m.input, 1);
+
+    // Bare: tensors prepared up front, then only session.run; decode + NMS timed on its outputs.
+    const prepared = [];
+    for (const im of images) {
+      const p = await preprocessImage(im.source, m.input);
+      const t = p.transform;
+      const size = [{ width: t.originalWidth, height: t.originalHeight }];
+      const feeds: Record<string, FeedTensor> = {
+        [input.name]: { data: p.data, dims: imageDims(input.layout, 1, t.inputHeight, t.inputWidth) },
+        ...extraFeeds(input, size, [{ width: t.inputWidth, height: t.inputHeight }]),
+      };
+      prepared.push({ feeds, transform: t, id: im.id });
+    }
+    await bare.run(prepared[0]!.feeds, decoder.outputNames);
+    let inferMs = 0;
+    let decodeMs = 0;
+    const t0 = performance.now();
+    for (const p of prepared) {
+      const ts = performance.now();
+      const r = await bare.run(p.feeds, decoder.outputNames);
+      const td = performance.now();
+      inferMs += td - ts;
+      const ctx = {
+        inputWidth: p.transform.inputWidth,
+        inputHeight: p.transform.inputHeight,
+        conf: 0.001,
+        maxDet: 100,
+        multiLabel: true,
+      };
+      const c = decoder.decode(r.outputs, ctx)[0]!;
+      finalizeDetections(
+        c,
+        p.transform,
+        categoryIds,
+        p.id,
+        { conf: 0.001, iou: 0.7, maxDet: 100 },
+        noDrops(),
+      );
+      decodeMs += performance.now() - td;
+    }
+    // Bare throughput counts session.run only, as the runner bench's bare rounds do.
+    const bareFps = prepared.length / (inferMs / 1000);
+    void t0;
+    const pipe = await runPipeline(images, {
+      session,
+      decoder,
+      preprocess: m.input,
+      categoryIds,
+      postprocess: { conf: 0.001, iou: 0.7, maxDet: 100 },
+      warmup: 1,
+    });
+    await session.release();
+    await bare.release();
+    const n = prepared.length;
+    console.log(
+      `real ${real.manifest.family.padEnd(13)} ${real.id.padEnd(24)} pipeline ${f(pipe.speed.fps)} img/s | bare ${f(bareFps)} img/s | ratio ${f(pipe.speed.fps / bareFps, 3)} | ` +
+        `inference ${f(inferMs / n)} ms, decode + NMS ${f(decodeMs / n)} ms per image (${f((100 * decodeMs) / inferMs, 1)}% of inference; target < 10%)`,
+    );
+  }
+}
+
+export const realBenchDefaults = { images: 16, threads: defaultCpuThreads() };
