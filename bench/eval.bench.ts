@@ -53,12 +53,13 @@ function ensureCase(name: string, nImages: number, detsPerImage: number, classes
   return c;
 }
 
-function node(args: string[]): { seconds: number; stderr: string } {
+function node(args: string[], env: Record<string, string> = {}): { seconds: number; stderr: string } {
   const t0 = performance.now();
   const r = spawnSync(process.execPath, args, {
     cwd: root,
     encoding: 'utf8',
     stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, ...env },
   });
   const seconds = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`node ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
