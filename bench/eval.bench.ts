@@ -53,12 +53,13 @@ function ensureCase(name: string, nImages: number, detsPerImage: number, classes
   return c;
 }
 
-function node(args: string[]): { seconds: number; stderr: string } {
+function node(args: string[], env: Record<string, string> = {}): { seconds: number; stderr: string } {
   const t0 = performance.now();
   const r = spawnSync(process.execPath, args, {
     cwd: root,
     encoding: 'utf8',
     stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, ...env },
   });
   const seconds = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`node ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
@@ -95,6 +96,8 @@ const full: number[] = [];
 const stats: number[] = [];
 const rss: number[] = [];
 const rssStats: number[] = [];
+const single: number[] = [];
+const rssSingle: number[] = [];
 let stages = '';
 for (let i = 0; i < runs; i++) {
   floor.push(node(['bench/read-parse.ts', main.gt, main.dt]).seconds);
@@ -105,6 +108,10 @@ for (let i = 0; i < runs; i++) {
   const s = node(evalArgs(main, true));
   stats.push(s.seconds);
   rssStats.push(rssOf(s.stderr));
+  // The bootstrap's worker thread, off: does it measurably win here?
+  const one = node(evalArgs(main, false), { PODIUM_EVAL_THREADS: '1' });
+  single.push(one.seconds);
+  rssSingle.push(rssOf(one.stderr));
 }
 rmSync(join(main.dir, 'metrics.bench.json'), { force: true });
 const f = median(floor);
@@ -115,6 +122,10 @@ console.log(`\nlast full podium eval, by stage (wall clock, in-process):\n${stag
 console.log(`read + JSON.parse (floor)    ${f.toFixed(3)} s   (median of ${runs}: ${list(floor)})`);
 console.log(`podium eval, all analysis    ${e.toFixed(3)} s   (median of ${runs}: ${list(full)})`);
 console.log(`podium eval --stats-only     ${so.toFixed(3)} s   (median of ${runs}: ${list(stats)})`);
+const one = median(single);
+console.log(
+  `  same, one thread (PODIUM_EVAL_THREADS=1) ${one.toFixed(3)} s, peak RSS ${median(rssSingle)} MiB: the bootstrap worker ${one > e ? 'wins' : 'does not win'} by ${((one - e) * 1000).toFixed(0)} ms`,
+);
 console.log('');
 console.log(`ratio, all analysis          ${(e / f).toFixed(2)}x   goal <= 2.0x   ${verdict(e / f <= 2)}`);
 console.log(`ratio, --stats-only          ${(so / f).toFixed(2)}x   goal <= 1.0x   ${verdict(so / f <= 1)}`);

@@ -24,6 +24,10 @@ export interface RecipeFiles {
 
 export function recipeFiles(id: string, recipe: ExportRecipe): RecipeFiles {
   const e = recipe.exporter;
+  if ('repository' in e && e.commit === undefined)
+    throw new UserError(
+      'export.exporter.commit: not pinned yet: give the full commit of the repository that exports this model',
+    );
   const requirements = ['package' in e ? `${e.package}==${e.version}` : undefined, ...recipe.requirements]
     .filter((r) => r !== undefined)
     .join('\n');
@@ -31,7 +35,7 @@ export function recipeFiles(id: string, recipe: ExportRecipe): RecipeFiles {
     id,
     python: recipe.python,
     repository: 'repository' in e ? e.repository : '',
-    commit: 'repository' in e ? e.commit : '',
+    commit: 'repository' in e ? (e.commit ?? '') : '',
     workdir: 'repository' in e ? (e.workdir ?? '.') : '.',
     checkpoint_url: recipe.checkpoint.url ?? '',
     checkpoint_page: recipe.checkpoint.page ?? '',

@@ -1,3 +1,4 @@
+import type { AwaitingRow, RowStatus } from './awaiting.ts';
 import type { BoardRow } from './board.ts';
 import { COLUMN_BY_ID, COLUMNS } from './columns.ts';
 
@@ -12,6 +13,8 @@ export interface BoardView {
   family: string[];
   license: string[];
   device: string[];
+  /** Row status: measured, awaiting-benchmark, awaiting-export (empty: all). */
+  status: string[];
   /** Parameter range in millions; null is open-ended. */
   pmin: number | null;
   pmax: number | null;
@@ -29,6 +32,7 @@ export function defaultView(): BoardView {
     family: [],
     license: [],
     device: [],
+    status: [],
     pmin: null,
     pmax: null,
     cols: [...DEFAULT_COLS],
@@ -64,6 +68,7 @@ export function parseView(search: string | URLSearchParams): BoardView {
   view.family = list(p.get('family'));
   view.license = list(p.get('license'));
   view.device = list(p.get('device'));
+  view.status = list(p.get('status'));
   view.pmin = num(p.get('pmin'));
   view.pmax = num(p.get('pmax'));
   const cols = list(p.get('cols')).filter((c) => COLUMN_BY_ID.has(c));
@@ -83,6 +88,7 @@ export function serializeView(view: BoardView): string {
   if (view.family.length) p.set('family', view.family.join(','));
   if (view.license.length) p.set('license', view.license.join(','));
   if (view.device.length) p.set('device', view.device.join(','));
+  if (view.status.length) p.set('status', view.status.join(','));
   if (view.pmin !== null) p.set('pmin', String(view.pmin));
   if (view.pmax !== null) p.set('pmax', String(view.pmax));
   if (view.cols.join(',') !== DEFAULT_COLS.join(',')) p.set('cols', view.cols.join(','));
@@ -96,17 +102,35 @@ export function defaultDir(columnId: string): 'asc' | 'desc' {
   return col?.better === 'higher' ? 'desc' : 'asc';
 }
 
-export function matches(row: BoardRow, view: BoardView): boolean {
+/** Filters that apply to every row, ranked or awaiting: search, family, licence, parameters, status. */
+function matchesCommon(
+  row: { key: string; name: string; family: string; license: string; params: number | null },
+  status: RowStatus,
+  view: BoardView,
+): boolean {
+  if (view.status.length && !view.status.includes(status)) return false;
   if (view.q) {
     const q = view.q.toLowerCase();
     if (!row.name.toLowerCase().includes(q) && !row.key.includes(q)) return false;
   }
   if (view.family.length && !view.family.includes(row.family)) return false;
   if (view.license.length && !view.license.includes(row.license)) return false;
-  if (view.device.length && !view.device.includes(row.device)) return false;
   if (view.pmin !== null && (row.params === null || row.params < view.pmin * 1e6)) return false;
   if (view.pmax !== null && (row.params === null || row.params > view.pmax * 1e6)) return false;
   return true;
+}
+
+/**
+ * An unranked row: the common filters, and none when a device is asked for (it has no
+ * measurement on any device).
+ */
+export function matchesAwaiting(row: AwaitingRow, view: BoardView): boolean {
+  return view.device.length === 0 && matchesCommon(row, row.status, view);
+}
+
+export function matches(row: BoardRow, view: BoardView): boolean {
+  if (view.device.length && !view.device.includes(row.device)) return false;
+  return matchesCommon(row, 'measured', view);
 }
 
 /** Filtered rows in the view's order; missing values sort last in either direction; ties keep rank order. */

@@ -1,6 +1,7 @@
 import { getCollection } from 'astro:content';
 import { UserError } from '../lib/util/errors.ts';
 import { sha256Bytes } from '../lib/util/hash.ts';
+import { type AwaitingRow, awaitingRows } from './awaiting.ts';
 import { type BoardRow, buildBoard, fallbackInfo, type ModelInfo } from './board.ts';
 import { dataDir } from './data-dir.ts';
 import type { DatasetEntry, ModelEntry } from './entries.ts';
@@ -24,9 +25,11 @@ export interface DatasetInfo {
   split: string | null;
   manifest: DatasetEntry['manifest'] | null;
   imagesPath: string | null;
-  images: number;
-  instances: number;
-  categories: { id: number; name: string; gt: number }[];
+  /** Counts from a result; null for a dataset no model has been benchmarked on yet. */
+  images: number | null;
+  instances: number | null;
+  /** Ground-truth objects per class from a result (null before any result). */
+  categories: { id: number; name: string; gt: number | null }[];
 }
 
 export interface SiteData {
@@ -37,6 +40,8 @@ export interface SiteData {
   info: Map<string, ModelInfo>;
   results: Map<string, ResultSummary[]>;
   boards: Map<string, BoardRow[]>;
+  /** Per dataset: models that belong on its board without a result yet (unranked). */
+  awaiting: Map<string, AwaitingRow[]>;
   warnings: string[];
 }
 
@@ -91,27 +96,46 @@ async function assemble(): Promise<SiteData> {
       ds,
       buildBoard(list, info, (m) => urls.model(ds, m)),
     );
-  const datasets: DatasetInfo[] = [...results.keys()]
-    .filter((ds) => (boards.get(ds)?.length ?? 0) > 0)
-    .map((ds) => {
-      const entry = datasetEntries.get(ds);
-      const first = results.get(ds)![0]!;
-      if (!entry) warnings.push(`results/${ds}/: no datasets/${ds}/dataset.yaml; shown with its id only`);
-      // GT counts are a property of the dataset, identical in every result; take them from one.
-      return {
-        id: ds,
-        name: entry?.manifest.name ?? ds,
-        split: entry?.manifest.split ?? first.split,
-        manifest: entry?.manifest ?? null,
-        imagesPath: entry?.imagesPath ?? null,
-        images: first.images,
-        instances: first.instances,
-        categories: first.perClass.map((c) => ({ id: c.id, name: c.name, gt: c.gt })),
-      };
-    })
-    .sort(
-      (a, b) => (boards.get(b.id)?.length ?? 0) - (boards.get(a.id)?.length ?? 0) || (a.id < b.id ? -1 : 1),
-    );
+  // A dataset is on the site when it has results, or a manifest and models waiting for it.
+  const ids = new Set([...results.keys(), ...datasetEntries.keys()]);
+  const awaiting = new Map<string, AwaitingRow[]>();
+  const datasets: DatasetInfo[] = [];
+  for (const ds of ids) {
+    const entry = datasetEntries.get(ds);
+    const list = results.get(ds) ?? [];
+    const first = list[0];
+    if (!entry && list.length > 0)
+      warnings.push(`results/${ds}/: no datasets/${ds}/dataset.yaml; shown with its id only`);
+    // GT counts are a property of the dataset, identical in every result; take them from one.
+    const categories = first
+      ? first.perClass.map((c) => ({ id: c.id, name: c.name, gt: c.gt as number | null }))
+      : (entry?.manifest.categories ?? []).map((c) => ({ id: c.id, name: c.name, gt: null }));
+    const measured = new Set(list.map((r) => r.model));
+    const waiting = awaitingRows([...models.values()], measured, categories, (m) => {
+      const elsewhere = [...results].find(([d, rs]) => d !== ds && rs.some((r) => r.model === m));
+      return elsewhere ? urls.model(elsewhere[0], m) : null;
+    });
+    const ranked = boards.get(ds)?.length ?? 0;
+    if (ranked === 0 && waiting.length === 0) continue;
+    awaiting.set(ds, waiting);
+    datasets.push({
+      id: ds,
+      name: entry?.manifest.name ?? ds,
+      split: entry?.manifest.split ?? first?.split ?? null,
+      manifest: entry?.manifest ?? null,
+      imagesPath: entry?.imagesPath ?? null,
+      images: first?.images ?? null,
+      instances: first?.instances ?? null,
+      categories,
+    });
+  }
+  // Most measured models first (the home page shows the first board), then most listed, then id.
+  const measuredCount = (d: DatasetInfo) => boards.get(d.id)?.length ?? 0;
+  const listedCount = (d: DatasetInfo) => measuredCount(d) + (awaiting.get(d.id)?.length ?? 0);
+  datasets.sort(
+    (a, b) =>
+      measuredCount(b) - measuredCount(a) || listedCount(b) - listedCount(a) || (a.id < b.id ? -1 : 1),
+  );
   for (const w of warnings) console.warn(`[podium] ${w}`);
   return {
     datasets,
@@ -120,6 +144,7 @@ async function assemble(): Promise<SiteData> {
     info,
     results,
     boards,
+    awaiting,
     warnings,
   };
 }

@@ -18,8 +18,10 @@ describe('submit page', () => {
     for (const key of ['id', 'name', 'family', 'input', 'classes', 'license']) {
       expect(by.get(key)?.required, key).toBe(true);
     }
-    // weights or an export recipe (a model awaiting export): neither alone is required.
+    // weights, or an export recipe instead (the schema's refinement says which is needed).
     expect(by.get('weights')?.required).toBe(false);
+    expect(by.get('weights')?.description).toContain('Leave out only with export');
+    expect(by.get('export.command')?.description).toContain('without a shell');
     expect(by.get('paper')?.required).toBe(false);
     expect(by.get('weights.sha256')?.type).toBe('sha256 (hex)');
     expect(by.get('weights.url')?.type).toBe('https URL');

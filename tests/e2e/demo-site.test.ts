@@ -2,10 +2,15 @@
  * `npm run demo`, the same script, on a small subset in a temporary folder: generate the shapes
  * dataset and the demo detectors, benchmark every model on CPU, build the site — then a second run
  * that reuses everything, and the board built from those real results opened in Chromium.
+ *
+ * The folder also gets a slice of the repository's real board: the first images of coco128, two
+ * of the vendored detectors, a model awaiting export, one whose official weights are a download
+ * and COCO val2017 (a download): offline, the first two are benchmarked and the rest listed as
+ * awaiting, exactly as on the full board (`npm run demo` in the repository, ~2.5 min cold).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -19,9 +24,36 @@ const IMAGES = 16;
 const SHOTS = join(REPO, 'test-output');
 const pct = (v: number) => (v < 0 ? '—' : (v * 100).toFixed(1));
 
+const COCO128_IMAGES = 8;
+const VENDORED = ['deimv2-atto', 'fastestdet'];
+const AWAITING = { yolov8n: 'awaiting-export', 'opencv-zoo-yolox-s': 'awaiting-benchmark' } as const;
+
 let root = '';
 let firstRun = '';
 const results: Metrics[] = [];
+const real: Metrics[] = [];
+
+/** The slice of the real board, copied from the repository into the demo root. */
+async function copyRealSlice(): Promise<void> {
+  for (const id of [...VENDORED, ...Object.keys(AWAITING)])
+    await cp(join(REPO, 'models', id), join(root, 'models', id), { recursive: true });
+  await cp(join(REPO, 'datasets', 'coco-val2017'), join(root, 'datasets', 'coco-val2017'), {
+    recursive: true,
+  });
+  const src = join(REPO, 'datasets', 'coco128');
+  const dst = join(root, 'datasets', 'coco128');
+  for (const f of ['dataset.yaml', 'data.yaml', 'LICENSE-ultralytics-packaging.txt']) {
+    await mkdir(dst, { recursive: true });
+    await cp(join(src, f), join(dst, f));
+  }
+  const images = (await readdir(join(src, 'images', 'train2017'))).sort().slice(0, COCO128_IMAGES);
+  for (const name of images) {
+    await cp(join(src, 'images', 'train2017', name), join(dst, 'images', 'train2017', name));
+    const label = name.replace(/\.jpg$/, '.txt');
+    if (existsSync(join(src, 'labels', 'train2017', label)))
+      await cp(join(src, 'labels', 'train2017', label), join(dst, 'labels', 'train2017', label));
+  }
+}
 
 function demo(): { out: string; seconds: number } {
   const t0 = performance.now();
@@ -43,11 +75,15 @@ function demo(): { out: string; seconds: number } {
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'podium-demo-'));
+  await copyRealSlice();
   firstRun = demo().out;
-  const dir = join(root, 'results', 'shapes');
-  for (const f of (await readdir(dir)).filter((n) => n.endsWith('.json'))) {
-    results.push(MetricsSchema.parse(JSON.parse(await readFile(join(dir, f), 'utf8'))));
-  }
+  const read = async (dataset: string, into: Metrics[]) => {
+    const dir = join(root, 'results', dataset);
+    for (const f of (await readdir(dir)).filter((n) => n.endsWith('.json')))
+      into.push(MetricsSchema.parse(JSON.parse(await readFile(join(dir, f), 'utf8'))));
+  };
+  await read('shapes', results);
+  await read('coco128', real);
 }, 300_000);
 afterAll(() => rm(root, { recursive: true, force: true }));
 
@@ -55,7 +91,7 @@ describe('npm run demo, on a small subset', () => {
   it('generates the data and models, benchmarks every model and builds the site', () => {
     expect(firstRun).toMatch(/1\/3 demo dataset and detectors/);
     expect(firstRun).toMatch(new RegExp(`${IMAGES} images, \\d+ models generated`));
-    expect(firstRun.match(/: benchmarked: AP /g)?.length).toBe(results.length);
+    expect(firstRun.match(/: benchmarked: AP /g)?.length).toBe(results.length + real.length);
     expect(results.length).toBeGreaterThanOrEqual(3);
     expect(new Set(results.map((m) => m.model!.id)).size).toBe(results.length);
     expect(existsSync(join(root, 'dist', 'index.html'))).toBe(true);
@@ -68,7 +104,7 @@ describe('npm run demo, on a small subset', () => {
   it('reuses everything on a second run', () => {
     const again = demo();
     expect(again.out).toMatch(/nothing to generate/);
-    expect(again.out.match(/: up to date: AP /g)?.length).toBe(results.length);
+    expect(again.out.match(/: up to date: AP /g)?.length).toBe(results.length + real.length);
     expect(again.out).not.toMatch(/: benchmarked:/);
   });
 
@@ -84,6 +120,42 @@ describe('npm run demo, on a small subset', () => {
       for (const s of m.samples)
         expect(existsSync(join(dist, 'samples', 'shapes', `${s.imageId}.webp`))).toBe(true);
     }
+  });
+});
+
+describe('the real slice, offline', () => {
+  it('benchmarks the vendored detectors on coco128 and lists the others as skipped, by reason', () => {
+    expect(real.map((m) => m.model!.id).sort()).toEqual(VENDORED);
+    for (const m of real) {
+      expect(m.dataset.images).toBe(COCO128_IMAGES);
+      // Real detectors on their own training images: far from zero (they are not random boxes).
+      expect(m.coco.AP, m.model!.id).toBeGreaterThan(0.05);
+    }
+    expect(firstRun).toMatch(/- \d+ pair\(s\) skipped: awaiting export: no weights yet \(yolov8n × /);
+    expect(firstRun).toMatch(/pair\(s\) skipped: its weights are a download \(opencv-zoo-yolox-s × /);
+    expect(firstRun).toMatch(/pair\(s\) skipped: the dataset is a download \(/);
+  });
+
+  it('builds boards that rank the measured models and list the rest as awaiting, unranked', async () => {
+    const dist = join(root, 'dist');
+    const board = await readFile(join(dist, 'board', 'coco128', 'index.html'), 'utf8');
+    const ranked = [...board.matchAll(/<tr data-key="([^"]+)">/g)].map((m) => m[1]);
+    expect(ranked).toEqual([...real].sort((a, b) => b.coco.AP - a.coco.AP).map((m) => m.model!.id));
+    const waiting = [...board.matchAll(/<tr data-key="([^"]+)" data-status="([^"]+)"/g)].map((m) => [
+      m[1],
+      m[2],
+    ]);
+    expect(Object.fromEntries(waiting)).toEqual(AWAITING);
+    expect(board).toContain('37.3 <small>reported</small>');
+    // COCO val2017 has no result: its board lists every COCO model as awaiting.
+    const val = await readFile(join(dist, 'board', 'coco-val2017', 'index.html'), 'utf8');
+    const listed = [...val.matchAll(/<tr data-key="([^"]+)" data-status="([^"]+)"/g)].map((m) => m[1]).sort();
+    expect(listed).toEqual([...VENDORED, ...Object.keys(AWAITING)].sort());
+    const page = await readFile(join(dist, 'dataset', 'coco128', 'index.html'), 'utf8');
+    expect(page).toContain('Training images: these 128 images are in COCO train2017');
+    const valPage = await readFile(join(dist, 'dataset', 'coco-val2017', 'index.html'), 'utf8');
+    expect(valPage).toContain('4f7e2ccb2866ec5041993c9cf2a952bbed69647b115d0f74da7ce8f4bef82f05');
+    expect(valPage).toContain('annotations/instances_val2017.json');
   });
 });
 
@@ -116,5 +188,36 @@ describe.skipIf(!hasChromium())('the demo board in Chromium', () => {
     expect(await page.locator('#by-size svg, svg#by-size, [id^="by-size"]').count()).toBeGreaterThan(0);
     await page.screenshot({ path: join(SHOTS, 'demo-model.png'), fullPage: true });
     expect(server.requests.every((p) => p.startsWith('/'))).toBe(true);
+  });
+
+  it('shows awaiting rows under the ranked ones, filters them by status, and opens a real model', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await page.goto(`${server.url}/board/coco128/`);
+    const visible = (sel: string) =>
+      page
+        .locator(sel)
+        .evaluateAll((trs) =>
+          trs.filter((tr) => !(tr as HTMLElement).hidden).map((tr) => tr.getAttribute('data-key')),
+        );
+    expect((await visible('#board-awaiting tr[data-status]')).sort()).toEqual(Object.keys(AWAITING).sort());
+    await expect
+      .poll(() => page.locator('#board-awaiting tr[data-key="yolov8n"] .badge').textContent())
+      .toBe('awaiting export');
+    await page.screenshot({ path: join(SHOTS, 'board-coco128.png'), fullPage: true });
+    // Status: measured only, then awaiting export only.
+    await page.locator('summary', { hasText: 'Status' }).click();
+    await page.locator('input[name="status"][value="measured"]').check();
+    expect(await visible('#board-awaiting tr[data-status]')).toEqual([]);
+    expect((await visible('#board-table tbody:first-of-type tr')).sort()).toEqual(VENDORED);
+    expect(page.url()).toContain('status=measured');
+    await page.locator('input[name="status"][value="measured"]').uncheck();
+    await page.locator('input[name="status"][value="awaiting-export"]').check();
+    expect(await visible('#board-awaiting tr[data-status]')).toEqual(['yolov8n']);
+    expect(await visible('#board-table tbody:first-of-type tr')).toEqual([]);
+    // A real detector's page: measured numbers beside the reported one.
+    const best = [...real].sort((a, b) => b.coco.AP - a.coco.AP)[0]!;
+    await page.goto(`${server.url}/model/coco128/${best.model!.id}/`);
+    expect(await page.locator('[data-metric="AP"]').textContent()).toBe(pct(best.coco.AP));
+    await page.screenshot({ path: join(SHOTS, `model-coco128-${best.model!.id}.png`), fullPage: true });
   });
 });

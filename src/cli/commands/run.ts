@@ -140,9 +140,12 @@ export async function runBenchmarks(values: RunOptions, positionals: string[] = 
     onPairStart: (p, i, n) => bar.start(`[${i + 1}/${n}] ${p.model.manifest.id} × ${p.dataset.manifest.id}`),
     onPairEnd: (r) => {
       bar.stop();
+      // Skipped pairs are many on a real board (every model × every dataset): summed up below.
+      if ('skipped' in r) return;
       if (!values.quiet || 'error' in r) console.log(describe(r));
     },
   });
+  if (!values.quiet) for (const line of skippedSummary(reports)) console.log(line);
   const failed = reports.filter((r) => 'error' in r);
   const ran = reports.filter((r) => 'outcome' in r);
   if (!values.quiet)
@@ -154,6 +157,23 @@ export async function runBenchmarks(values: RunOptions, positionals: string[] = 
     : failed.every((r) => 'error' in r && r.error instanceof UserError)
       ? EXIT.user
       : EXIT.internal;
+}
+
+/** Skipped pairs grouped by reason: one line per reason, naming the pairs (the first few). */
+export function skippedSummary(reports: readonly PairReport[], shown = 6): string[] {
+  const byReason = new Map<string, string[]>();
+  for (const r of reports) {
+    if (!('skipped' in r)) continue;
+    // A class mismatch lists the classes; the reason without them groups every such pair.
+    const reason = r.skipped.replace(/ \(.*$/s, '');
+    const list = byReason.get(reason) ?? [];
+    list.push(`${r.pair.model.manifest.id} × ${r.pair.dataset.manifest.id}`);
+    byReason.set(reason, list);
+  }
+  return [...byReason].map(([reason, pairs]) => {
+    const more = pairs.length > shown ? `, and ${pairs.length - shown} more` : '';
+    return `- ${pairs.length} pair(s) skipped: ${reason} (${pairs.slice(0, shown).join(', ')}${more})`;
+  });
 }
 
 function describe(r: PairReport): string {

@@ -1,3 +1,4 @@
+import { discard } from './discard.ts';
 import type { Matches } from './match.ts';
 import { IGNORE_SHIFT } from './match.ts';
 import type { EvalParams } from './params.ts';
@@ -59,7 +60,9 @@ export function mergeOrder(matches: Matches): { order: Int32Array; byScore: Int3
   const identity = new Int32Array(matches.length);
   for (let i = 0; i < identity.length; i++) identity[i] = i;
   const byScore = sortByScoreDesc(identity, matches.score);
-  return { order: countingSortBy(byScore, cat, K), byScore };
+  const order = countingSortBy(byScore, cat, K);
+  discard(cat, identity);
+  return { order, byScore };
 }
 
 /**
@@ -163,5 +166,6 @@ export function accumulate(matches: Matches, params: EvalParams): Accumulated {
       }
     }
   }
+  discard(flagsOrd, rankOrd, kept, evTp, evFp, env, rcEv);
   return acc;
 }

@@ -1,3 +1,4 @@
+import { discard } from './discard.ts';
 import type { CocoGt, Detections } from './load.ts';
 import type { EvalParams } from './params.ts';
 import { countingSortBy, insertionSortByScoreDesc } from './stable-sort.ts';
@@ -76,20 +77,36 @@ export function matchDetections(gt: CocoGt, dt: Detections, params: EvalParams):
   const maxDet = params.maxDets[params.maxDets.length - 1]!;
   const ga = gt.annotations;
 
-  // Grouped by category, then image (ascending id); GT in file order and detections by
-  // descending score with file order breaking ties, as pycocotools' stable sorts leave them.
-  const gtOrder = countingSortBy(countingSortBy(identity(ga.length), ga.img, I), ga.cat, K);
-  const dtOrder = countingSortBy(countingSortBy(identity(dt.length), dt.img, I), dt.cat, K);
+  // Groups visited image by image (ascending id), then by category: results files list an image's
+  // detections together, so the boxes are read where they lie instead of once per category across
+  // the whole file. GT in file order and detections by descending score with file order breaking
+  // ties, as pycocotools' stable sorts leave them. Output is written category-major (see Matches)
+  // at offsets counted beforehand.
+  const gtOrder = countingSortBy(countingSortBy(identity(ga.length), ga.cat, K), ga.img, I);
+  const dtByCat = countingSortBy(identity(dt.length), dt.cat, K);
+  const dtOrder = countingSortBy(dtByCat, dt.img, I);
+  discard(dtByCat);
+  const nG = ga.length;
+  const nD = dt.length;
+  const catStart = new Int32Array(K + 1);
+  for (let i = 0; i < nD; ) {
+    const j = dtOrder[i]!;
+    const k = dt.cat[j]!;
+    const im = dt.img[j]!;
+    const i0 = i;
+    while (i < nD && dt.cat[dtOrder[i]!] === k && dt.img[dtOrder[i]!] === im) i++;
+    catStart[k + 1]! += Math.min(i - i0, maxDet);
+  }
+  for (let k = 0; k < K; k++) catStart[k + 1]! += catStart[k]!;
+  const next = catStart.slice(0, K);
 
-  // Upper bound on evaluated detections; trimmed at the end.
-  const cap = dt.length;
+  const cap = catStart[K]!;
   const det = new Int32Array(cap);
   const rank = new Int32Array(cap);
   const img = new Int32Array(cap);
   const score = new Float64Array(cap);
   const flags = new Uint32Array(cap * A);
   const matchedGt = new Int32Array(cap * T).fill(-1);
-  const catStart = new Int32Array(K + 1);
   const npig = new Float64Array(K * A);
 
   const thr = Float64Array.from(params.iouThrs, (t) => Math.min(t, 1 - 1e-10));
@@ -108,25 +125,27 @@ export function matchDetections(gt: CocoGt, dt: Detections, params: EvalParams):
   const tpMask = (1 << T) - 1;
   const allIgnored = (tpMask << IGNORE_SHIFT) >>> 0;
 
-  let e = 0;
   let gi = 0;
   let di = 0;
-  for (let k = 0; k < K; k++) {
-    catStart[k] = e;
-    for (;;) {
-      // Next (img, k) group present in either GT or detections.
-      const gImg = gi < ga.length && ga.cat[gtOrder[gi]] === k ? ga.img[gtOrder[gi]] : I;
-      const dImg = di < dt.length && dt.cat[dtOrder[di]] === k ? dt.img[dtOrder[di]] : I;
-      const im = Math.min(gImg, dImg);
-      if (im === I) break;
+  for (;;) {
+    // Next (image, category) group present in either GT or detections.
+    const gKey = gi < nG ? ga.img[gtOrder[gi]!]! * K + ga.cat[gtOrder[gi]!]! : Number.POSITIVE_INFINITY;
+    const dKey = di < nD ? dt.img[dtOrder[di]!]! * K + dt.cat[dtOrder[di]!]! : Number.POSITIVE_INFINITY;
+    const key = Math.min(gKey, dKey);
+    if (key === Number.POSITIVE_INFINITY) break;
+    const im = Math.floor(key / K);
+    const k = key - im * K;
+    {
       const g0 = gi;
-      while (gi < ga.length && ga.cat[gtOrder[gi]] === k && ga.img[gtOrder[gi]] === im) gi++;
+      while (gi < nG && ga.cat[gtOrder[gi]!] === k && ga.img[gtOrder[gi]!] === im) gi++;
       const d0 = di;
-      while (di < dt.length && dt.cat[dtOrder[di]] === k && dt.img[dtOrder[di]] === im) di++;
+      while (di < nD && dt.cat[dtOrder[di]!] === k && dt.img[dtOrder[di]!] === im) di++;
       const G = gi - g0;
       // Within the group, by descending score, file order breaking ties (groups are small).
       insertionSortByScoreDesc(dtOrder, d0, di, dt.score);
       const D = Math.min(di - d0, maxDet);
+      const e = next[k]!;
+      next[k] = e + D;
 
       if (G > gtSorted.length) {
         gtSorted = new Int32Array(G * 2);
@@ -171,7 +190,6 @@ export function matchDetections(gt: CocoGt, dt: Detections, params: EvalParams):
           if (out !== 0)
             for (let ai = 0; ai < A; ai++) if (out & (1 << ai)) flags[(e + d) * A + ai] = allIgnored;
         }
-        e += D;
         continue;
       }
 
@@ -230,10 +248,10 @@ export function matchDetections(gt: CocoGt, dt: Detections, params: EvalParams):
           flags[(e + d) * A + ai] = f | (((~f & tpMask) << IGNORE_SHIFT) >>> 0);
         }
       }
-      e += D;
     }
   }
-  catStart[K] = e;
+  discard(dtOrder, gtOrder);
+  const e = cap;
   return {
     length: e,
     det: det.subarray(0, e),

@@ -125,15 +125,26 @@ export function scanDetections(bytes: Uint8Array, sha256: string, gt: CocoGt): D
   if (!s.atEnd()) throw FALLBACK;
   return {
     length: n,
-    img: img.subarray(0, n),
-    cat: cat.subarray(0, n),
-    x: x.subarray(0, n),
-    y: y.subarray(0, n),
-    w: w.subarray(0, n),
-    h: h.subarray(0, n),
-    score: score.subarray(0, n),
+    img: exact(img, n),
+    cat: exact(cat, n),
+    x: exact(x, n),
+    y: exact(y, n),
+    w: exact(w, n),
+    h: exact(h, n),
+    score: exact(score, n),
     sha256,
   };
+}
+
+/**
+ * The first n entries in an array of their own; the estimate-sized original is freed at once
+ * (detached) rather than left to a full GC, so that only exact-size columns stay resident.
+ */
+function exact<T extends Int32Array | Float64Array>(a: T, n: number): T {
+  if (n === a.length) return a;
+  const out = a.slice(0, n) as T;
+  (a.buffer as ArrayBuffer).transfer(0);
+  return out;
 }
 
 /** Detections from the bytes of a COCO results file; `file` names it in error messages. */

@@ -4,6 +4,8 @@
  * comparator sort (which cost more than the whole matching on 500k detections).
  */
 
+import { discard } from './discard.ts';
+
 /** Reorders `order` (a permutation of indices) stably by `key[index]` in [0, range). */
 export function countingSortBy(order: Int32Array, key: Int32Array, range: number): Int32Array {
   const n = order.length;
@@ -71,6 +73,7 @@ export function sortByScoreDesc(order: Int32Array, score: Float64Array): Int32Ar
   }
   const out = new Int32Array(n);
   for (let i = 0; i < n; i++) out[i] = order[idx[i]];
+  discard(hi, lo, idx, tmp);
   return out;
 }
 

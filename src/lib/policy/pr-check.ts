@@ -238,7 +238,13 @@ async function checkModel(
     else add('notes', 'pass', 'README.md present');
   }
 
-  const expected = new Set([`models/${id}/model.yaml`, `models/${id}/README.md`]);
+  // A vendored model carries its weights' licence beside them.
+  const expected = new Set([
+    `models/${id}/model.yaml`,
+    `models/${id}/README.md`,
+    `models/${id}/LICENSE`,
+    `models/${id}/NOTICE`,
+  ]);
   const local = model?.manifest.weights;
   if (local && 'path' in local) expected.add(`models/${id}/${local.path.replace(/^\.\//, '')}`);
   const unexpected = files.filter((f) => f.status !== 'D' && !expected.has(f.path));
@@ -246,7 +252,7 @@ async function checkModel(
     add(
       'files',
       'warn',
-      `unexpected file(s) ${list(unexpected)}: a model folder holds model.yaml, README.md and at most its weights`,
+      `unexpected file(s) ${list(unexpected)}: a model folder holds model.yaml, README.md, at most its weights and their LICENSE`,
     );
   return { id, change, files, checks };
 }

@@ -83,11 +83,18 @@ export const Exporter = z
         .strictObject({
           /** The project's repository; its export script is run from a checkout. */
           repository: HttpsUrl.describe('Git repository holding the export script (https).'),
-          /** Full commit id: a branch or tag could move. */
+          /**
+           * Full commit id: a branch or tag could move. Optional so that a model can be listed
+           * before anyone has checked which commit exports it; the workflow refuses to run
+           * without one.
+           */
           commit: z
             .string()
             .regex(/^[0-9a-f]{40}$/, { error: 'expected a full 40-character commit id' })
-            .describe('Full commit id of the checkout (40 hex characters).'),
+            .optional()
+            .describe(
+              'Full commit id of the checkout (40 hex characters); the export workflow refuses a recipe without it.',
+            ),
           /** Folder of the checkout the command runs in. */
           workdir: RelativePath.optional().describe(
             'Folder of the checkout the command runs in (default: its root).',

@@ -1,9 +1,11 @@
+import type { AwaitingRow } from '../awaiting.ts';
 import type { BoardRow } from '../board.ts';
 import {
   applyView,
   type BoardView,
   defaultDir,
   defaultView,
+  matchesAwaiting,
   parseView,
   serializeView,
 } from '../board-view.ts';
@@ -22,7 +24,14 @@ const data = document.getElementById('board-rows');
 
 if (table && form && data) {
   const rows = JSON.parse(data.textContent ?? '[]') as BoardRow[];
+  const waiting = JSON.parse(
+    document.getElementById('board-awaiting-rows')?.textContent ?? '[]',
+  ) as AwaitingRow[];
   const tbody = table.tBodies[0]!;
+  // Unranked rows keep their own group and order (reported AP); they are only filtered.
+  const awaitingBody = document.getElementById('board-awaiting') as HTMLTableSectionElement | null;
+  const awaitingTr = new Map<string, HTMLTableRowElement>();
+  for (const tr of awaitingBody?.rows ?? []) if (tr.dataset['key']) awaitingTr.set(tr.dataset['key'], tr);
   const trByKey = new Map<string, HTMLTableRowElement>();
   for (const tr of tbody.rows) trByKey.set(tr.dataset['key']!, tr);
   const headers = [...table.tHead!.rows[0]!.cells];
@@ -37,7 +46,7 @@ if (table && form && data) {
 
   function syncForm(): void {
     (form!.elements.namedItem('q') as HTMLInputElement).value = view.q;
-    for (const key of ['family', 'license', 'device'] as const) {
+    for (const key of ['family', 'license', 'device', 'status'] as const) {
       for (const box of inputs(key)) box.checked = view[key].includes(box.value);
     }
     (form!.elements.namedItem('pmin') as HTMLInputElement).value =
@@ -63,6 +72,7 @@ if (table && form && data) {
       family: checked('family'),
       license: checked('license'),
       device: checked('device'),
+      status: checked('status'),
       pmin: num('pmin'),
       pmax: num('pmax'),
       cols: COLUMNS.map((c) => c.id).filter((id) => id === 'name' || checked('cols').includes(id)),
@@ -81,13 +91,20 @@ if (table && form && data) {
       if (col.id === view.sort) th.setAttribute('aria-sort', view.dir === 'asc' ? 'ascending' : 'descending');
       else th.removeAttribute('aria-sort');
     });
-    for (const tr of tbody.rows) {
+    for (const tr of [...tbody.rows, ...awaitingTr.values()]) {
       const cells = tr.cells;
       for (let i = 0; i < cells.length; i++) cells[i]!.hidden = !colVisible[i];
     }
+    const waitingShown = waiting.filter((r) => matchesAwaiting(r, view));
+    const waitingKeys = new Set(waitingShown.map((r) => r.key));
+    for (const [key, tr] of awaitingTr) tr.hidden = !waitingKeys.has(key);
+    const head = awaitingBody?.querySelector<HTMLTableRowElement>('tr.group-head');
+    if (head) head.hidden = waitingShown.length === 0;
     for (const el of chartKeys) el.classList.toggle('dimmed', !visible.has(el.dataset['key'] ?? ''));
     const sortLabel = COLUMN_BY_ID.get(view.sort)?.label ?? view.sort;
-    status!.textContent = `Showing ${shown.length} of ${rows.length} models, sorted by ${sortLabel} (${view.dir === 'asc' ? 'ascending' : 'descending'}).`;
+    const unranked =
+      waiting.length > 0 ? `, and ${waitingShown.length} of ${waiting.length} not ranked yet` : '';
+    status!.textContent = `Showing ${shown.length} of ${rows.length} models${unranked}, sorted by ${sortLabel} (${view.dir === 'asc' ? 'ascending' : 'descending'}).`;
     const query = serializeView(view);
     if (query !== location.search)
       history.replaceState(null, '', `${location.pathname}${query}${location.hash}`);

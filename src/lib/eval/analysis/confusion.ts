@@ -1,4 +1,5 @@
 import type { Confusion } from '../../schema/metrics.ts';
+import { discard } from '../discard.ts';
 import type { CocoEvaluation } from '../evaluate.ts';
 import { countingSortBy } from '../stable-sort.ts';
 import type { GtByImage } from './gt-by-image.ts';
@@ -99,6 +100,7 @@ export function confusionMatrix(
     }
     return row.sort((a, b) => b.count - a.count || a.id - b.id);
   });
+  discard(cat, fps, order, taken, cells);
   return {
     confusion: {
       labels: [...gt.categoryNames, 'background'],

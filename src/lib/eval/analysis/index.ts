@@ -8,6 +8,7 @@ import type {
   PrCurves,
   Uncertainty,
 } from '../../schema/metrics.ts';
+import { discard } from '../discard.ts';
 import type { CocoEvaluation } from '../evaluate.ts';
 import type { ParallelOptions } from './bootstrap-parallel.ts';
 import { startBootstrap } from './bootstrap-parallel.ts';
@@ -61,6 +62,7 @@ export function analyze(evaluation: CocoEvaluation, options: AnalysisOptions = {
 
   const scored = scoredOutcomes(matches, evaluation.accumulated.byScore, status50, positives);
   const sweep = confidenceSweep(scored);
+  discard(scored.scores, scored.cumTp);
   const conf = sweep.optimal.confidence;
   const counts = countsAtConfidence(matches, status50, positivesPerClass, conf);
 

@@ -1,4 +1,5 @@
 import type { ErrorBreakdown } from '../../schema/metrics.ts';
+import { discard } from '../discard.ts';
 import type { CocoEvaluation } from '../evaluate.ts';
 import { meanOfDefined } from '../numpy-mean.ts';
 import type { GtByImage } from './gt-by-image.ts';
@@ -128,6 +129,7 @@ export function classifyErrors(
       counts.miss++;
     }
   }
+  discard(inv, usable);
   return { t, status, errorType, target, used, missed, counts };
 }
 
@@ -216,10 +218,14 @@ export function apWithFixes(evaluation: CocoEvaluation, analysis: TideAnalysis, 
       matches.catStart[k + 1] - matches.catStart[k] + movedCount[k + 1] - movedCount[k],
     );
   }
-  const tpAt = new Float64Array(longest);
-  const fpAt = new Float64Array(longest);
-  const env = new Float64Array(longest);
-  const rc = new Float64Array(longest);
+  const g = gathered(evaluation, analysis);
+  if (g.tpAt.length < longest) {
+    g.tpAt = new Float64Array(longest);
+    g.fpAt = new Float64Array(longest);
+    g.env = new Float64Array(longest);
+    g.rc = new Float64Array(longest);
+  }
+  const { tpAt, fpAt, env, rc } = g;
   const precision = new Float64Array(R * K).fill(-1);
   const order = acc.order;
   for (let k = 0; k < K; k++) {
@@ -255,10 +261,19 @@ export function apWithFixes(evaluation: CocoEvaluation, analysis: TideAnalysis, 
   return meanOfDefined(precision);
 }
 
-const gatheredCache = new WeakMap<TideAnalysis, { statusOrd: Uint8Array; position: Int32Array }>();
+interface Gathered {
+  readonly statusOrd: Uint8Array;
+  readonly position: Int32Array;
+  /** Scratch of apWithFixes, reused by its seven calls. */
+  tpAt: Float64Array;
+  fpAt: Float64Array;
+  env: Float64Array;
+  rc: Float64Array;
+}
+const gatheredCache = new WeakMap<TideAnalysis, Gathered>();
 
 /** The analysis' outcomes in merge order, and each evaluated detection's position there. */
-function gathered(evaluation: CocoEvaluation, analysis: TideAnalysis) {
+function gathered(evaluation: CocoEvaluation, analysis: TideAnalysis): Gathered {
   let g = gatheredCache.get(analysis);
   if (g === undefined) {
     const order = evaluation.accumulated.order;
@@ -269,7 +284,8 @@ function gathered(evaluation: CocoEvaluation, analysis: TideAnalysis) {
       statusOrd[p] = analysis.status[e]!;
       position[e] = p;
     }
-    g = { statusOrd, position };
+    const none = new Float64Array(0);
+    g = { statusOrd, position, tpAt: none, fpAt: none, env: none, rc: none };
     gatheredCache.set(analysis, g);
   }
   return g;
