@@ -127,7 +127,7 @@ describe('fuzz', () => {
     });
     expect(codes[2]).toBeGreaterThan(0);
     expect(codes[0]).toBeGreaterThan(0);
-  }, 60_000);
+  }, 120_000);
 
   it('annotations and detections: podium eval', async () => {
     const gt = JSON.parse(originals.get(GT)!.toString('utf8'));
@@ -159,7 +159,7 @@ describe('fuzz', () => {
     });
     expect(codes[2]).toBeGreaterThan(0);
     expect(codes[0]).toBeGreaterThan(0);
-  }, 60_000);
+  }, 120_000);
 
   it('ONNX bytes: podium run', async () => {
     const out = join(work, 'run-out', 'result.json');
@@ -174,7 +174,7 @@ describe('fuzz', () => {
       return { outcome: await podium(argv), outFile: out, input: WEIGHTS };
     });
     expect(codes[2]).toBeGreaterThan(0);
-  }, 60_000);
+  }, 120_000);
 
   it('model manifests that validate or not: podium run', async () => {
     const out = join(work, 'mrun-out', 'result.json');
@@ -186,7 +186,7 @@ describe('fuzz', () => {
       argv.push('--out', out, '--cache-dir', cache, '--quiet');
       return { outcome: await podium(argv), outFile: out, input: MODEL_YAML };
     });
-  }, 60_000);
+  }, 120_000);
 
   it('annotations of a dataset: podium run', async () => {
     const gt = JSON.parse(originals.get(GT)!.toString('utf8'));
@@ -202,7 +202,7 @@ describe('fuzz', () => {
       return { outcome: await podium(argv), outFile: out, input: GT };
     });
     expect(codes[2]).toBeGreaterThan(0);
-  }, 60_000);
+  }, 120_000);
 
   it('stored results and cached predictions: podium run again', async () => {
     const out = join(work, 'again-out', 'result.json');
@@ -237,7 +237,7 @@ describe('fuzz', () => {
       },
       [0],
     ); // a damaged cache or stored result is replaced, never an error the user must fix
-  }, 60_000);
+  }, 120_000);
 
   it('a handful of the same cases through the real CLI process', async () => {
     expect(forCli.length).toBeGreaterThanOrEqual(5);
@@ -251,5 +251,5 @@ describe('fuzz', () => {
     }
     await restore();
     expect(failures, failures.join('\n\n')).toEqual([]);
-  }, 60_000);
+  }, 120_000);
 });

@@ -49,7 +49,7 @@ export function scatterChart(spec: ScatterSpec): Html {
   const byKey = new Map(spec.points.map((p) => [p.key, p]));
   const onFront = new Set(spec.fronts.flatMap((fr) => fr.keys));
   const fronts = spec.fronts.map((fr) => {
-    const pts = fr.keys.map((k) => byKey.get(k)!).filter(Boolean);
+    const pts = fr.keys.flatMap((k) => byKey.get(k) ?? []);
     let d = '';
     pts.forEach((p, i) => {
       const px = project(x.scale, p.x);
