@@ -53,6 +53,22 @@ describe('podium eval', () => {
     expect(metrics.uncertainty.resamples).toBe(20);
   });
 
+  it('--stats-only prints the same summary and per-class table, and refuses --out', () => {
+    const args = ['eval', '--gt', join(CASE, 'gt.json'), '--dt', join(CASE, 'dt.json')];
+    const full = podium(...args, '--resamples', '5');
+    const r = podium(...args, '--stats-only');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const table = (text: string) => text.split('\n\n').slice(0, 2).join('\n\n').trimEnd();
+    expect(table(r.stdout)).toBe(table(full.stdout));
+    expect(table(r.stdout).split('\n').length).toBe(12 + 1 + 1 + 10); // summary, blank, head, classes
+    expect(r.stdout).not.toMatch(/bootstrap interval/);
+    const refused = podium(...args, '--stats-only', '--out', join(dir, 'never.json'));
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/--stats-only writes no metric JSON/);
+    expect(readdirSync(dir)).not.toContain('never.json');
+  });
+
   it('accepts scores outside [0, 1] (logits), as pycocotools does, with the same AP', () => {
     const sub = mkdtempSync(join(dir, 'logits-'));
     const dt = JSON.parse(readFileSync(join(CASE, 'dt.json'), 'utf8')) as { score: number }[];

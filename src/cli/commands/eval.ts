@@ -53,7 +53,7 @@ export async function evaluate(values: EvalOptions): Promise<number> {
 
   // Bytes straight to columns (no object per detection); both files read and hashed concurrently.
   stages.next('reading gt + detections');
-  const { gt, dt } = await loadInputs(values.gt, values.dt);
+  const { gt, dt } = await loadInputs(values.gt, values.dt, { hash: !statsOnly });
   stages.next('matching and accumulating');
   const evaluation = evaluateCoco(gt, dt);
   if (statsOnly) {
