@@ -63,6 +63,31 @@ describe('podium validate', () => {
     );
   });
 
+  it("accepts the demo's generated files being absent until `podium demo` builds them, and nothing else", async () => {
+    for (const [id, extra] of [
+      ['delta', 'generatedBy: podium demo\n'],
+      ['epsilon', 'generatedBy: make\n'],
+      ['zeta', 'generatedBy: podium demo\n'],
+    ] as const) {
+      await mkdir(join(repo, 'models', id), { recursive: true });
+      await writeFile(
+        join(repo, 'models', id, 'model.yaml'),
+        `id: ${id}\nname: M\nfamily: detr\nweights: { path: model.onnx, sha256: ${SHA} }\n` +
+          `input: { size: [320, 320] }\nclasses: coco80\nlicense: MIT\n${extra}`,
+      );
+    }
+    // zeta's file exists but is not what its sha256 says: still an error.
+    await writeFile(join(repo, 'models', 'zeta', 'model.onnx'), 'not the pinned bytes');
+    const { exitCode, stdout } = await podium(['models/delta', 'models/epsilon', 'models/zeta']);
+    expect(exitCode).toBe(2);
+    const lines = stdout.split('\n');
+    expect(lines[0]).toBe('ok     models/delta/model.yaml');
+    expect(lines[1]).toMatch(/^error {2}models\/epsilon\/model\.yaml: generatedBy: /);
+    expect(lines[2]).toMatch(
+      /^error {2}models\/zeta\/model\.yaml: weights\.path: sha256 of .* is [0-9a-f]{64}, but the manifest says/,
+    );
+  });
+
   it('reports a path that is not there', async () => {
     const { exitCode, stdout } = await podium(['models/nope/model.yaml']);
     expect(exitCode).toBe(2);

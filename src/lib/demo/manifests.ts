@@ -41,6 +41,7 @@ export function datasetManifestYaml(annotationsSha256: string, imageCount: numbe
     images: { path: IMAGES_DIR },
     license: 'CC0-1.0',
     categories: shapesCategories().map(({ id, name }) => ({ id, name })),
+    generatedBy: 'podium demo',
   };
   return toYaml(
     'dataset.schema.json',
@@ -69,6 +70,7 @@ export function modelManifestYaml(
     tags: model.tags,
     authors: ['Podium contributors'],
     ...(model.reported ? { reported: model.reported } : {}),
+    generatedBy: 'podium demo',
   };
   return toYaml(
     'model.schema.json',

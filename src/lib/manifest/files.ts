@@ -14,21 +14,27 @@ import type { LocalReference, ManifestLocation } from './policy.ts';
 export async function localFileProblems(
   refs: readonly LocalReference[],
   loc: ManifestLocation,
+  options: { absentIsFine?: boolean } = {},
 ): Promise<FieldProblem[]> {
   const problems: FieldProblem[] = [];
   for (const ref of refs) {
-    const problem = await checkOne(ref, loc);
+    const problem = await checkOne(ref, loc, options.absentIsFine === true);
     if (problem) problems.push({ path: ref.field, message: problem });
   }
   return problems;
 }
 
-async function checkOne(ref: LocalReference, loc: ManifestLocation): Promise<string | undefined> {
+async function checkOne(
+  ref: LocalReference,
+  loc: ManifestLocation,
+  absentIsFine: boolean,
+): Promise<string | undefined> {
   let real: string | undefined;
   try {
     real = await resolveRealInside(loc.repoRoot, dirname(loc.file), ref.path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && absentIsFine) return undefined;
     return code === 'ENOENT' ? `"${ref.path}" not found` : `"${ref.path}" cannot be read (${code})`;
   }
   if (real === undefined) return `"${ref.path}" points outside the repository`;

@@ -151,11 +151,11 @@ async function loadKind(
   problems.push(...outside);
   if (options.checkFiles) {
     const escaped = new Set(outside.map((p) => p.path.join('.')));
+    const checked = refs.filter((r) => !escaped.has(r.field.join('.')));
     problems.push(
-      ...(await localFileProblems(
-        refs.filter((r) => !escaped.has(r.field.join('.'))),
-        loc,
-      )),
+      ...(loaded.manifest.generatedBy === undefined
+        ? await localFileProblems(checked, loc)
+        : await localFileProblems(checked, loc, { absentIsFine: true })),
     );
   }
   if (problems.length > 0) throw toUserError(shown, problems);

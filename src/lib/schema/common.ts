@@ -189,6 +189,16 @@ export const RemoteSource = z
   .describe('A remote file: https URL pinned by sha256.');
 export type RemoteSource = z.output<typeof RemoteSource>;
 
+/**
+ * Set on the demo's manifests, whose local files `podium demo` builds (they are git-ignored): until
+ * it has run, validation accepts their absence. Only this one value exists, so a contributor's
+ * manifest cannot use it to skip checks on files it ships (and nothing ever runs it).
+ */
+export const GeneratedBy = z
+  .literal('podium demo')
+  .optional()
+  .describe('Local files built by `podium demo` (git-ignored); validation accepts them absent until then.');
+
 /** A file in the repository, next to the manifest (demo and test data). */
 export const LocalSource = z
   .strictObject({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DataSource, HttpsUrl, License, RelativePath, Sha256, Slug, text } from './common.ts';
+import { DataSource, GeneratedBy, HttpsUrl, License, RelativePath, Sha256, Slug, text } from './common.ts';
 
 /**
  * A path inside an archive: forward slashes, relative, no `..`. Checked again when extracting
@@ -192,6 +192,8 @@ export const DatasetManifest = z
       .describe(
         'Categories; optional for coco (taken from the annotations), must agree with them when given.',
       ),
+    /** The demo's dataset: images and annotations built by `podium demo`. */
+    generatedBy: GeneratedBy,
   })
   .check((ctx) => {
     const m = ctx.value;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MAX_WEIGHTS_BYTES } from '../policy/limits.ts';
-import { Citation, HttpsUrl, License, Slug, sourceWithLimit, text } from './common.ts';
+import { Citation, GeneratedBy, HttpsUrl, License, Slug, sourceWithLimit, text } from './common.ts';
 import { ExportRecipe } from './export-recipe.ts';
 import { FAMILIES, type Family } from './families.ts';
 
@@ -371,6 +371,8 @@ export const ModelManifest = z
       .describe('Keep this model off the public board and scheduled re-benchmarks (run it by naming it).'),
     /** People or organisations credited. */
     authors: z.array(text(200)).max(50).optional().describe('People or organisations credited.'),
+    /** The demo's models: weights built by `podium demo`. */
+    generatedBy: GeneratedBy,
   })
   // Runs even when other fields failed (`when`), so a manifest missing weights hears it at once.
   .refine(
