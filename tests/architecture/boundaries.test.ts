@@ -11,16 +11,6 @@ import {
 } from './imports.ts';
 import { EXCEPTIONS, PARTS, type PartName } from './parts.ts';
 
-/**
- * Long files whose owners (other work in progress) are to add the `// Over 400 lines: <why>` line;
- * the test fails once one has it, so this list only shrinks.
- */
-const LONG_PENDING = [
-  'src/lib/eval/analysis/bootstrap.ts',
-  'src/lib/runner/pipeline.ts',
-  'src/lib/schema/model-manifest.ts',
-];
-
 describe('the import map (tests/architecture/parts.ts)', () => {
   const sources = repositorySources(ROOT);
   const result = checkImports(sources);
@@ -84,12 +74,7 @@ describe('the import map (tests/architecture/parts.ts)', () => {
       .filter((s) => s.text.split('\n').length > 401)
       .filter((s) => !/^(\/\/|\/\*) Over 400 lines: /.test(s.text))
       .map((s) => s.path);
-    expect(long.filter((p) => !LONG_PENDING.includes(p))).toEqual([]);
-    expect(
-      LONG_PENDING.filter((p) => !long.includes(p)).map(
-        (p) => `remove ${p} from LONG_PENDING: it has its reason`,
-      ),
-    ).toEqual([]);
+    expect(long).toEqual([]);
   });
 
   it('is the map docs/architecture.md describes', () => {

@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { formatBytes } from '../schema/common.ts';
 import { UserError } from '../util/errors.ts';
 import { withFileLock } from '../util/file-lock.ts';
+import { exists } from '../util/fs.ts';
 import { sha256Bytes } from '../util/hash.ts';
 import { blobPath, cacheRoot } from './cache.ts';
 import { guardedGet, type NetworkOptions, TransientError } from './guarded-request.ts';
@@ -272,15 +273,6 @@ async function hashFile(path: string): Promise<Hash> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   return hash;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function describeLimit(spec: TransferSpec): string {

@@ -1,3 +1,4 @@
+// Over 400 lines: the bounded pipeline's stages share one back-pressure state and one timing record; apart they would need both threaded through.
 /**
  * The bounded inference pipeline: images → preprocess (sharp, on libuv threads) → session.run
  * → decode → NMS / top-k → COCO detections.

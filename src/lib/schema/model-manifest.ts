@@ -1,3 +1,4 @@
+// Over 400 lines: one zod schema, mostly JSDoc and .describe() text per field, which the JSON Schema and editor hints are built from.
 import { z } from 'zod';
 import { MAX_WEIGHTS_BYTES } from '../policy/limits.ts';
 import { Citation, GeneratedBy, HttpsUrl, License, Slug, sourceWithLimit, text } from './common.ts';

@@ -1,3 +1,4 @@
+// Over 400 lines: one resampling loop and its per-statistic accumulators share typed buffers; split, they would pass them all around.
 import type { Uncertainty } from '../../schema/metrics.ts';
 import { isPositiveInt } from '../../util/numbers.ts';
 import { mulberry32 } from '../../util/prng.ts';
