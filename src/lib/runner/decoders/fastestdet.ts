@@ -56,7 +56,8 @@ export const fastestdet: Decoder<'fastestdet'> = {
         const perImage: Candidates[] = [];
         for (let b = 0; b < batch; b++) {
           const base = b * channels * plane;
-          const buf = new CandidateBuffer();
+          // Sized for the worst case (every class of every cell), so it never grows.
+          const buf = new CandidateBuffer(ctx.multiLabel ? plane * classes : plane);
           for (let i = 0; i < plane; i++) {
             const obj = data[base + i]!;
             if (!(obj > 0)) continue;

@@ -112,7 +112,12 @@ export const nanodet: Decoder<'nanodet'> = {
         const batch = tensors[0]!.cls.dims[0]!;
         const perImage: Candidates[] = [];
         for (let b = 0; b < batch; b++) {
-          const buf = new CandidateBuffer();
+          // Sized for the worst case (every class of every decoded cell), so it never grows.
+          const buf = new CandidateBuffer(
+            ctx.multiLabel
+              ? tensors.reduce((n, l) => n + Math.min(l.cls.dims[1]!, NMS_PRE) * l.cls.dims[2]!, 0)
+              : tensors.length * NMS_PRE,
+          );
           for (const level of tensors) decodeLevel(level, b, W, H, ctx.conf, ctx.multiLabel, buf);
           perImage.push(buf.finish(true));
         }
