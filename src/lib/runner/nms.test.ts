@@ -72,6 +72,23 @@ describe('nms', () => {
     }
   });
 
+  it('matches the reference on 10⁴-candidate images, where it pops a first heap of the best few thousand, then the rest', () => {
+    for (let seed = 1; seed <= 6; seed++) {
+      // Seeds 4-6: a few boxes repeated thousands of times, so the best few thousand candidates
+      // suppress each other and NMS must go on into the second heap to keep maxDet boxes.
+      const dense = seed > 3;
+      const { boxes, scores, classes } = randomCase(seed, dense ? 12_000 : 20_000, dense ? 2 : 80);
+      if (dense) for (let i = 0; i < 9_000; i++) boxes[i] = [10, 10, 50, 50].map((v) => v + (i % 3) * 0.01);
+      const fb = new Float32Array(boxes.flat());
+      const fs = new Float32Array(scores.map((v, i) => (!dense ? v : i < 9_000 ? 0.9 + v / 20 : v / 2)));
+      const rb = Array.from({ length: boxes.length }, (_, i) => Array.from(fb.subarray(i * 4, i * 4 + 4)));
+      const expected = referenceNms(rb, Array.from(fs), classes, 0.001, 0.7, 100);
+      const got = nms(fb, fs, new Int32Array(classes), { conf: 0.001, iou: 0.7, maxDet: 100 });
+      expect(got.length).toBe(100);
+      expect(Array.from(got)).toEqual(expected);
+    }
+  });
+
   it('keeps overlapping boxes of different classes, and suppresses them when agnostic', () => {
     const boxes = new Float32Array([0, 0, 10, 10, 1, 1, 11, 11, 0, 0, 10, 10]);
     const scores = new Float32Array([0.9, 0.8, 0.7]);

@@ -50,11 +50,22 @@ export class ScoreHeap {
   private readonly scores: Float32Array;
   size: number;
 
-  constructor(scores: Float32Array, conf: number, count = scores.length) {
+  /** The candidates with score > conf, and (optionally) atLeast <= score < below. */
+  constructor(
+    scores: Float32Array,
+    conf: number,
+    count = scores.length,
+    range: { atLeast?: number; below?: number } = {},
+  ) {
     this.scores = scores;
+    const atLeast = range.atLeast ?? Number.NEGATIVE_INFINITY;
+    const below = range.below ?? Number.POSITIVE_INFINITY;
     let n = 0;
     const heap = new Uint32Array(count);
-    for (let i = 0; i < count; i++) if (scores[i]! > conf) heap[n++] = i;
+    for (let i = 0; i < count; i++) {
+      const s = scores[i]!;
+      if (s > conf && s >= atLeast && s < below) heap[n++] = i;
+    }
     this.heap = heap;
     this.size = n;
     for (let i = (n >> 1) - 1; i >= 0; i--) this.siftDown(i);
@@ -117,13 +128,23 @@ export function nms(
     throw new Error(`nms: ${boxes.length / 4} boxes, ${scores.length} scores, ${classes.length} classes`);
   }
 
-  const heap = new ScoreHeap(scores, conf);
-  const n = Math.min(heap.size, maxCandidates);
+  // Two heaps in turn: the few thousand best candidates (score >= split), then, only when those
+  // run out before maxDet boxes are kept, the rest. Every score of the first is above every score
+  // of the second, so popping them in turn is the one global order, whatever split is; building
+  // the first costs far less than a heap over the 10⁵ candidates a conf of 0.001 lets through.
+  const { count, split } = stageSplit(scores, conf, STAGE_SIZE);
+  let heap = new ScoreHeap(scores, conf, scores.length, split === undefined ? {} : { atLeast: split });
+  let restBelow = split;
+  const n = Math.min(count, maxCandidates);
   const kept = new Int32Array(Math.min(n, maxDet));
   let nKept = 0;
   // Kept indices grouped by class so a candidate is compared only with its own class.
   const keptByClass = new Map<number, number[]>();
   for (let k = 0; k < n && nKept < maxDet; k++) {
+    if (heap.size === 0 && restBelow !== undefined) {
+      heap = new ScoreHeap(scores, conf, scores.length, { below: restBelow });
+      restBelow = undefined;
+    }
     const i = heap.pop();
     const cls = agnostic ? 0 : classes[i]!;
     let group = keptByClass.get(cls);
@@ -145,4 +166,37 @@ export function nms(
     kept[nKept++] = i;
   }
   return kept.slice(0, nKept);
+}
+
+/** Candidates in the first NMS heap, about; the split is exact whatever this is (see nms). */
+const STAGE_SIZE = 4096;
+
+/**
+ * The number of candidates with score > conf and, when there are many more than `size`, a score
+ * with roughly `size` of them at or above it (from a 512-bin histogram between the extremes).
+ */
+function stageSplit(scores: Float32Array, conf: number, size: number): { count: number; split?: number } {
+  let count = 0;
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < scores.length; i++) {
+    const s = scores[i]!;
+    if (!(s > conf)) continue;
+    count++;
+    if (s < lo) lo = s;
+    if (s > hi) hi = s;
+  }
+  if (count <= 2 * size || !(hi > lo) || !Number.isFinite(hi - lo)) return { count };
+  const bins = new Uint32Array(512);
+  const scale = 512 / (hi - lo);
+  for (let i = 0; i < scores.length; i++) {
+    const s = scores[i]!;
+    if (s > conf) bins[Math.min(511, Math.floor((s - lo) * scale))]!++;
+  }
+  let above = 0;
+  for (let b = 511; b > 0; b--) {
+    above += bins[b]!;
+    if (above >= size) return { count, split: lo + b / scale };
+  }
+  return { count };
 }
