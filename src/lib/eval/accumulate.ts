@@ -86,7 +86,7 @@ export function accumulate(matches: Matches, params: EvalParams): Accumulated {
   const acc: Accumulated = { T, R, K, A, M, precision, recall, order, byScore };
 
   let longest = 0;
-  for (let k = 0; k < K; k++) longest = Math.max(longest, matches.catStart[k + 1] - matches.catStart[k]);
+  for (let k = 0; k < K; k++) longest = Math.max(longest, matches.catStart[k + 1]! - matches.catStart[k]!);
   const kept = new Int32Array(longest);
   // Per threshold: cumulative tp and fp at each true positive, in score order.
   const evTp = new Float64Array(T * longest);
@@ -105,51 +105,51 @@ export function accumulate(matches: Matches, params: EvalParams): Accumulated {
   const flagsOrd = new Uint32Array(E * A);
   const rankOrd = new Int32Array(E);
   for (let p = 0; p < E; p++) {
-    const d = order[p];
-    rankOrd[p] = matches.rank[d];
-    for (let a = 0; a < A; a++) flagsOrd[p * A + a] = matches.flags[d * A + a];
+    const d = order[p]!;
+    rankOrd[p] = matches.rank[d]!;
+    for (let a = 0; a < A; a++) flagsOrd[p * A + a] = matches.flags[d * A + a]!;
   }
 
   for (let k = 0; k < K; k++) {
-    const start = matches.catStart[k];
-    const end = matches.catStart[k + 1];
+    const start = matches.catStart[k]!;
+    const end = matches.catStart[k + 1]!;
     for (let m = 0; m < M; m++) {
       const maxDet = params.maxDets[m]!;
       let nd = 0;
-      for (let i = start; i < end; i++) if (rankOrd[i] < maxDet) kept[nd++] = i;
+      for (let i = start; i < end; i++) if (rankOrd[i]! < maxDet) kept[nd++] = i;
       for (let a = 0; a < A; a++) {
-        const npig = matches.npig[k * A + a];
+        const npig = matches.npig[k * A + a]!;
         if (npig === 0) continue;
         evCount.fill(0);
         tp.fill(0);
         ig.fill(0);
         let ignoredAll = 0;
         for (let i = 0; i < nd; i++) {
-          const f = flagsOrd[kept[i] * A + a];
+          const f = flagsOrd[kept[i]! * A + a]!;
           if (f === 0) continue; // a false positive at every threshold
           if (f === allIgnored) {
             ignoredAll++;
             continue;
           }
           for (let t = 0; t < T; t++) {
-            if (f & (1 << (IGNORE_SHIFT + t))) ig[t]++;
+            if (f & (1 << (IGNORE_SHIFT + t))) ig[t]!++;
             else if (f & (1 << t)) {
-              const n = ++tp[t];
-              const e = t * longest + evCount[t]++;
+              const n = ++tp[t]!;
+              const e = t * longest + evCount[t]!++;
               evTp[e] = n;
               // Detections so far (i + 1) minus the ignored and the true positives.
-              evFp[e] = i + 1 - ignoredAll - ig[t] - n;
+              evFp[e] = i + 1 - ignoredAll - ig[t]! - n;
             }
           }
         }
         for (let t = 0; t < T; t++) {
-          const ne = evCount[t];
+          const ne = evCount[t]!;
           const base = t * longest;
-          recall[recallIndex(acc, t, k, a, m)] = nd > 0 ? tp[t] / npig : 0;
+          recall[recallIndex(acc, t, k, a, m)] = nd > 0 ? tp[t]! / npig : 0;
           let running = 0;
           for (let e = ne - 1; e >= 0; e--) {
-            const tpE = evTp[base + e];
-            const pr = tpE / (evFp[base + e] + tpE + EPS);
+            const tpE = evTp[base + e]!;
+            const pr = tpE / (evFp[base + e]! + tpE + EPS);
             if (pr > running) running = pr;
             env[e] = running;
             rcEv[e] = tpE / npig;
@@ -159,8 +159,8 @@ export function accumulate(matches: Matches, params: EvalParams): Accumulated {
           const p0 = precisionIndex(acc, t, 0, k, a, m);
           let e = 0;
           for (let r = 0; r < R; r++) {
-            while (e < ne && rcEv[e] < recThrs[r]) e++;
-            precision[p0 + r * stride] = e < ne && nd > 0 ? env[e] : 0;
+            while (e < ne && rcEv[e]! < recThrs[r]!) e++;
+            precision[p0 + r * stride] = e < ne && nd > 0 ? env[e]! : 0;
           }
         }
       }

@@ -23,7 +23,7 @@ export interface MetricsContext {
 export function countedGtPerClass(gt: CocoGt): number[] {
   const ann = gt.annotations;
   const gtCount = new Array<number>(gt.categoryIds.length).fill(0);
-  for (let i = 0; i < ann.length; i++) if (ann.crowd[i] === 0) gtCount[ann.cat[i]]++;
+  for (let i = 0; i < ann.length; i++) if (ann.crowd[i] === 0) gtCount[ann.cat[i]!]!++;
   return gtCount;
 }
 

@@ -133,7 +133,7 @@ function sortByUniqueId(
 
 export function sortedIndex(ids: Float64Array): Map<number, number> {
   const m = new Map<number, number>();
-  for (let i = 0; i < ids.length; i++) m.set(ids[i], i);
+  for (let i = 0; i < ids.length; i++) m.set(ids[i]!, i);
   return m;
 }
 

@@ -155,15 +155,15 @@ export function matchDetections(gt: CocoGt, dt: Detections, params: EvalParams):
       }
       if (D * G > ious.length) ious = new Float64Array(D * G * 2);
       for (let d = 0; d < D; d++) {
-        const j = dtOrder[d0 + d];
-        const dx = dt.x[j];
-        const dy = dt.y[j];
-        const dw = dt.w[j];
-        const dh = dt.h[j];
+        const j = dtOrder[d0 + d]!;
+        const dx = dt.x[j]!;
+        const dy = dt.y[j]!;
+        const dw = dt.w[j]!;
+        const dh = dt.h[j]!;
         let bestIou = 0;
         for (let g = 0; g < G; g++) {
-          const a = gtOrder[g0 + g];
-          const iou = bboxIou(dx, dy, dw, dh, ga.x[a], ga.y[a], ga.w[a], ga.h[a], ga.crowd[a] === 1);
+          const a = gtOrder[g0 + g]!;
+          const iou = bboxIou(dx, dy, dw, dh, ga.x[a]!, ga.y[a]!, ga.w[a]!, ga.h[a]!, ga.crowd[a] === 1);
           ious[d * G + g] = iou;
           if (iou > bestIou) bestIou = iou;
         }
@@ -171,22 +171,22 @@ export function matchDetections(gt: CocoGt, dt: Detections, params: EvalParams):
         det[e + d] = j;
         rank[e + d] = d;
         img[e + d] = im;
-        score[e + d] = dt.score[j];
+        score[e + d] = dt.score[j]!;
       }
 
       // Out-of-range bits per detection (bit a), for pycocotools' "unmatched and outside the area
       // range → ignored" rule; detection area is w*h.
       for (let d = 0; d < D; d++) {
-        const j = dtOrder[d0 + d];
-        const area = dt.w[j] * dt.h[j];
+        const j = dtOrder[d0 + d]!;
+        const area = dt.w[j]! * dt.h[j]!;
         let out = 0;
-        for (let ai = 0; ai < A; ai++) if (area < areaLo[ai] || area > areaHi[ai]) out |= 1 << ai;
+        for (let ai = 0; ai < A; ai++) if (area < areaLo[ai]! || area > areaHi[ai]!) out |= 1 << ai;
         dtOut[d] = out;
       }
       if (G === 0) {
         // Nothing to match: only the area rule applies.
         for (let d = 0; d < D; d++) {
-          const out = dtOut[d];
+          const out = dtOut[d]!;
           if (out !== 0)
             for (let ai = 0; ai < A; ai++) if (out & (1 << ai)) flags[(e + d) * A + ai] = allIgnored;
         }
@@ -194,57 +194,57 @@ export function matchDetections(gt: CocoGt, dt: Detections, params: EvalParams):
       }
 
       for (let ai = 0; ai < A; ai++) {
-        const lo = areaLo[ai];
-        const hi = areaHi[ai];
+        const lo = areaLo[ai]!;
+        const hi = areaHi[ai]!;
         // GT sorted with ignored ones last (stable): pycocotools' argsort of _ignore, mergesort.
         let s = 0;
         for (let pass = 0; pass < 2; pass++) {
           for (let g = 0; g < G; g++) {
-            const a = gtOrder[g0 + g];
-            const ignored = ga.crowd[a] === 1 || ga.area[a] < lo || ga.area[a] > hi ? 1 : 0;
+            const a = gtOrder[g0 + g]!;
+            const ignored = ga.crowd[a] === 1 || ga.area[a]! < lo || ga.area[a]! > hi ? 1 : 0;
             if (ignored === pass) {
               gtSorted[s] = g;
               gtIgn[s] = ignored;
-              gtCrowd[s] = ga.crowd[a];
+              gtCrowd[s] = ga.crowd[a]!;
               s++;
             }
           }
         }
         let notIgnored = 0;
         for (let g = 0; g < G; g++) if (gtIgn[g] === 0) notIgnored++;
-        npig[k * A + ai] += notIgnored;
+        npig[k * A + ai]! += notIgnored;
 
         for (let t = 0; t < T; t++) {
           const stamp = ++takenStamp;
-          const threshold = thr[t];
+          const threshold = thr[t]!;
           for (let d = 0; d < D; d++) {
-            if (dtBestIou[d] < threshold) continue; // cannot match any GT at this threshold
+            if (dtBestIou[d]! < threshold) continue; // cannot match any GT at this threshold
             let best = threshold;
             let m = -1;
             const row = d * G;
             for (let g = 0; g < G; g++) {
               if (gtTaken[g] === stamp && gtCrowd[g] === 0) continue;
               if (m > -1 && gtIgn[m] === 0 && gtIgn[g] === 1) break;
-              const iou = ious[row + gtSorted[g]];
+              const iou = ious[row + gtSorted[g]!]!;
               if (iou < best) continue;
               best = iou;
               m = g;
             }
             if (m === -1) continue;
             gtTaken[m] = stamp;
-            const annIndex = gtOrder[g0 + gtSorted[m]];
+            const annIndex = gtOrder[g0 + gtSorted[m]!]!;
             let f = 0;
             if (ga.id[annIndex] !== 0) f |= 1 << t;
             if (gtIgn[m] === 1) f |= 1 << (IGNORE_SHIFT + t);
-            flags[(e + d) * A + ai] |= f;
+            flags[(e + d) * A + ai]! |= f;
             if (ai === 0) matchedGt[(e + d) * T + t] = annIndex;
           }
         }
         // Unmatched detections outside the area range are ignored ("dtm == 0", so also GT id 0).
         const bit = 1 << ai;
         for (let d = 0; d < D; d++) {
-          if ((dtOut[d] & bit) === 0) continue;
-          const f = flags[(e + d) * A + ai];
+          if ((dtOut[d]! & bit) === 0) continue;
+          const f = flags[(e + d) * A + ai]!;
           flags[(e + d) * A + ai] = f | (((~f & tpMask) << IGNORE_SHIFT) >>> 0);
         }
       }

@@ -6,7 +6,7 @@
 function pairwiseSum(a: ArrayLike<number>, start: number, n: number): number {
   if (n < 8) {
     let res = 0;
-    for (let i = 0; i < n; i++) res += a[start + i];
+    for (let i = 0; i < n; i++) res += a[start + i]!;
     return res;
   }
   if (n <= 128) {
@@ -22,17 +22,17 @@ function pairwiseSum(a: ArrayLike<number>, start: number, n: number): number {
     ] as [number, number, number, number, number, number, number, number];
     let i = 8;
     for (; i < n - (n % 8); i += 8) {
-      r[0] += a[start + i];
-      r[1] += a[start + i + 1];
-      r[2] += a[start + i + 2];
-      r[3] += a[start + i + 3];
-      r[4] += a[start + i + 4];
-      r[5] += a[start + i + 5];
-      r[6] += a[start + i + 6];
-      r[7] += a[start + i + 7];
+      r[0] += a[start + i]!;
+      r[1] += a[start + i + 1]!;
+      r[2] += a[start + i + 2]!;
+      r[3] += a[start + i + 3]!;
+      r[4] += a[start + i + 4]!;
+      r[5] += a[start + i + 5]!;
+      r[6] += a[start + i + 6]!;
+      r[7] += a[start + i + 7]!;
     }
     let res = r[0] + r[1] + (r[2] + r[3]) + (r[4] + r[5] + (r[6] + r[7]));
-    for (; i < n; i++) res += a[start + i];
+    for (; i < n; i++) res += a[start + i]!;
     return res;
   }
   let n2 = Math.floor(n / 2);

@@ -10,12 +10,12 @@ import { discard } from './discard.ts';
 export function countingSortBy(order: Int32Array, key: Int32Array, range: number): Int32Array {
   const n = order.length;
   const count = new Int32Array(range + 1);
-  for (let i = 0; i < n; i++) count[key[order[i]] + 1]++;
-  for (let r = 0; r < range; r++) count[r + 1] += count[r];
+  for (let i = 0; i < n; i++) count[key[order[i]!]! + 1]!++;
+  for (let r = 0; r < range; r++) count[r + 1]! += count[r]!;
   const out = new Int32Array(n);
   for (let i = 0; i < n; i++) {
-    const v = order[i];
-    out[count[key[v]]++] = v;
+    const v = order[i]!;
+    out[count[key[v]!]!++] = v;
   }
   return out;
 }
@@ -32,9 +32,9 @@ export function sortByScoreDesc(order: Int32Array, score: Float64Array): Int32Ar
   const hi = new Uint32Array(n);
   const lo = new Uint32Array(n);
   for (let i = 0; i < n; i++) {
-    f[0] = score[order[i]] + 0; // -0 + 0 is +0
-    let h = u[1];
-    let l = u[0];
+    f[0] = score[order[i]!]! + 0; // -0 + 0 is +0
+    let h = u[1]!;
+    let l = u[0]!;
     // Ascending-sortable bits: flip everything for negatives, only the sign bit for positives;
     // then complement, for descending.
     if (h & 0x80000000) {
@@ -58,21 +58,21 @@ export function sortByScoreDesc(order: Int32Array, score: Float64Array): Int32Ar
   ];
   for (const [word, shift] of passes) {
     count.fill(0);
-    for (let i = 0; i < n; i++) count[((word[idx[i]] >>> shift) & 0xffff) + 1]++;
+    for (let i = 0; i < n; i++) count[((word[idx[i]!]! >>> shift) & 0xffff) + 1]!++;
     let single = false; // every index has the same digit: this pass would not move anything
     for (let r = 0; r < 65536; r++) {
       if (count[r + 1] === n) single = true;
-      count[r + 1] += count[r];
+      count[r + 1]! += count[r]!;
     }
     if (single) continue;
     for (let i = 0; i < n; i++) {
-      const v = idx[i];
-      tmp[count[(word[v] >>> shift) & 0xffff]++] = v;
+      const v = idx[i]!;
+      tmp[count[(word[v]! >>> shift) & 0xffff]!++] = v;
     }
     [idx, tmp] = [tmp, idx];
   }
   const out = new Int32Array(n);
-  for (let i = 0; i < n; i++) out[i] = order[idx[i]];
+  for (let i = 0; i < n; i++) out[i] = order[idx[i]!]!;
   discard(hi, lo, idx, tmp);
   return out;
 }
@@ -93,11 +93,11 @@ export function insertionSortByScoreDesc(
     return;
   }
   for (let i = from + 1; i < to; i++) {
-    const v = order[i];
-    const s = score[v];
+    const v = order[i]!;
+    const s = score[v]!;
     let j = i - 1;
-    while (j >= from && score[order[j]] < s) {
-      order[j + 1] = order[j];
+    while (j >= from && score[order[j]!]! < s) {
+      order[j + 1] = order[j]!;
       j--;
     }
     order[j + 1] = v;

@@ -65,8 +65,8 @@ export function planBootstrap(evaluation: CocoEvaluation): BootstrapPlan {
   const ordImg = new Int32Array(E);
   let nEv = 0;
   for (let p = 0; p < E; p++) {
-    const e = order[p];
-    ordImg[p] = matches.img[e];
+    const e = order[p]!;
+    ordImg[p] = matches.img[e]!;
     if (matches.flags[e * A] !== 0) nEv++;
   }
   const evStart = new Int32Array(K + 1);
@@ -79,40 +79,40 @@ export function planBootstrap(evaluation: CocoEvaluation): BootstrapPlan {
   let longest = 0;
   for (let k = 0; k < K; k++) {
     evStart[k] = n;
-    for (let p = matches.catStart[k]; p < matches.catStart[k + 1]; p++) {
-      const f = matches.flags[order[p] * A];
+    for (let p = matches.catStart[k]!; p < matches.catStart[k + 1]!; p++) {
+      const f = matches.flags[order[p]! * A]!;
       if (f === 0) continue;
       evPos[n] = p;
-      evImg[n] = ordImg[p];
+      evImg[n] = ordImg[p]!;
       const ig = (f >>> IGNORE_SHIFT) & mask;
       evIgnoredAll[n] = ig === mask ? 1 : 0;
       if (ig !== mask) {
         for (let t = 0; t < T; t++) {
-          if ((ig & (1 << t)) !== 0) igCount[k * T + t + 1]++;
-          else if ((f & (1 << t)) !== 0) tpCount[k * T + t + 1]++;
+          if ((ig & (1 << t)) !== 0) igCount[k * T + t + 1]!++;
+          else if ((f & (1 << t)) !== 0) tpCount[k * T + t + 1]!++;
         }
       }
       n++;
     }
-    longest = Math.max(longest, n - evStart[k]);
+    longest = Math.max(longest, n - evStart[k]!);
   }
   evStart[K] = n;
   for (let i = 0; i < K * T; i++) {
-    tpCount[i + 1] += tpCount[i];
-    igCount[i + 1] += igCount[i];
+    tpCount[i + 1]! += tpCount[i]!;
+    igCount[i + 1]! += igCount[i]!;
   }
   const tpStart = tpCount.slice();
   const igStart = igCount.slice();
-  const tpEv = new Int32Array(tpStart[K * T]);
-  const igEv = new Int32Array(igStart[K * T]);
+  const tpEv = new Int32Array(tpStart[K * T]!);
+  const igEv = new Int32Array(igStart[K * T]!);
   for (let k = 0; k < K; k++) {
-    for (let v = evStart[k]; v < evStart[k + 1]; v++) {
+    for (let v = evStart[k]!; v < evStart[k + 1]!; v++) {
       if (evIgnoredAll[v] === 1) continue;
-      const f = matches.flags[order[evPos[v]] * A];
+      const f = matches.flags[order[evPos[v]!]! * A]!;
       const ig = (f >>> IGNORE_SHIFT) & mask;
       for (let t = 0; t < T; t++) {
-        if ((ig & (1 << t)) !== 0) igEv[igCount[k * T + t]++] = v;
-        else if ((f & (1 << t)) !== 0) tpEv[tpCount[k * T + t]++] = v;
+        if ((ig & (1 << t)) !== 0) igEv[igCount[k * T + t]!++] = v;
+        else if ((f & (1 << t)) !== 0) tpEv[tpCount[k * T + t]!++] = v;
       }
     }
   }
@@ -122,8 +122,8 @@ export function planBootstrap(evaluation: CocoEvaluation): BootstrapPlan {
   const [lo, hi] = params.areaRng[0]!;
   const perClassImage = new Map<number, number>();
   for (let g = 0; g < ga.length; g++) {
-    if (ga.crowd[g] === 1 || ga.area[g] < lo || ga.area[g] > hi) continue;
-    const key = ga.cat[g] * I + ga.img[g];
+    if (ga.crowd[g] === 1 || ga.area[g]! < lo || ga.area[g]! > hi) continue;
+    const key = ga.cat[g]! * I + ga.img[g]!;
     perClassImage.set(key, (perClassImage.get(key) ?? 0) + 1);
   }
   const keys = Float64Array.from(perClassImage.keys()).sort();
@@ -132,11 +132,11 @@ export function planBootstrap(evaluation: CocoEvaluation): BootstrapPlan {
   const gtCount = new Float64Array(keys.length);
   keys.forEach((key, i) => {
     const k = Math.floor(key / I);
-    gtStart[k + 1]++;
+    gtStart[k + 1]!++;
     gtImg[i] = key - k * I;
     gtCount[i] = perClassImage.get(key)!;
   });
-  for (let k = 0; k < K; k++) gtStart[k + 1] += gtStart[k];
+  for (let k = 0; k < K; k++) gtStart[k + 1]! += gtStart[k]!;
 
   return {
     I,
@@ -227,15 +227,15 @@ export function weightedApBatch(
   defined.fill(0);
   for (let k = 0; k < K; k++) {
     npig.fill(0);
-    for (let p = plan.gtStart[k]; p < plan.gtStart[k + 1]; p++) {
-      const row = plan.gtImg[p] * B;
-      const c = plan.gtCount[p];
-      for (let b = 0; b < B; b++) npig[b] += c * W[row + b];
+    for (let p = plan.gtStart[k]!; p < plan.gtStart[k + 1]!; p++) {
+      const row = plan.gtImg[p]! * B;
+      const c = plan.gtCount[p]!;
+      for (let b = 0; b < B; b++) npig[b]! += c * W[row + b]!;
     }
     let any = false;
     for (let b = 0; b < B; b++) {
-      if (npig[b] > 0) {
-        defined[b]++;
+      if (npig[b]! > 0) {
+        defined[b]!++;
         any = true;
       }
     }
@@ -243,8 +243,8 @@ export function weightedApBatch(
     let most = 0;
     for (let b = 0; b < B; b++) {
       if (npig[b] === 0) continue;
-      fillMinTp(npig[b], recThrs, minTp, b * R);
-      most = Math.max(most, npig[b]);
+      fillMinTp(npig[b]!, recThrs, minTp, b * R);
+      most = Math.max(most, npig[b]!);
     }
     // reached[b * stride + v + 1] = number of thresholds r with minTp[r] <= v, for v in -1..npig.
     const stride = most + 2;
@@ -255,25 +255,25 @@ export function weightedApBatch(
       const base = b * stride;
       let r = 0;
       reached[base] = 0;
-      for (let v = 0; v <= npig[b]; v++) {
-        while (r < R && minTp[b * R + r] <= v) r++;
+      for (let v = 0; v <= npig[b]!; v++) {
+        while (r < R && minTp[b * R + r]! <= v) r++;
         reached[base + v + 1] = r;
       }
     }
 
-    const ev0 = plan.evStart[k];
+    const ev0 = plan.evStart[k]!;
     seen.fill(0);
-    let pos = plan.catStart[k];
-    for (let v = ev0; v < plan.evStart[k + 1]; v++) {
-      const stop = evPos[v];
+    let pos = plan.catStart[k]!;
+    for (let v = ev0; v < plan.evStart[k + 1]!; v++) {
+      const stop = evPos[v]!;
       while (pos < stop) {
-        const row = ordImg[pos++] * B;
-        for (let b = 0; b < B; b++) seen[b] += W[row + b];
+        const row = ordImg[pos++]! * B;
+        for (let b = 0; b < B; b++) seen[b]! += W[row + b]!;
       }
       pos++;
       if (evIgnoredAll[v] === 0) {
-        const row = evImg[v] * B;
-        for (let b = 0; b < B; b++) seen[b] += W[row + b];
+        const row = evImg[v]! * B;
+        for (let b = 0; b < B; b++) seen[b]! += W[row + b]!;
       }
       seenAt.set(seen, (v - ev0) * B);
     }
@@ -282,38 +282,38 @@ export function weightedApBatch(
       const c = k * T + t;
       tp.fill(0);
       ig.fill(0);
-      let q = igStart[c];
-      const qEnd = igStart[c + 1];
-      const n = tpStart[c + 1] - tpStart[c];
+      let q = igStart[c]!;
+      const qEnd = igStart[c + 1]!;
+      const n = tpStart[c + 1]! - tpStart[c]!;
       for (let i = 0; i < n; i++) {
-        const v = tpEv[tpStart[c] + i];
-        while (q < qEnd && igEv[q] < v) {
-          const row = evImg[igEv[q++]] * B;
-          for (let b = 0; b < B; b++) ig[b] += W[row + b];
+        const v = tpEv[tpStart[c]! + i]!;
+        while (q < qEnd && igEv[q]! < v) {
+          const row = evImg[igEv[q++]!]! * B;
+          for (let b = 0; b < B; b++) ig[b]! += W[row + b]!;
         }
-        const row = evImg[v] * B;
+        const row = evImg[v]! * B;
         const s = (v - ev0) * B;
         // Resample-major: each resample's points are contiguous for the interpolation below.
         for (let b = 0, o = i; b < B; b++, o += L) {
-          const x = tp[b] + W[row + b];
+          const x = tp[b]! + W[row + b]!;
           tp[b] = x;
           tpAt[o] = x;
-          fpAt[o] = seenAt[s + b] - ig[b] - x;
+          fpAt[o] = seenAt[s + b]! - ig[b]! - x;
         }
       }
       if (n === 0) continue;
       for (let b = 0; b < B; b++) {
         if (npig[b] === 0) continue;
         const sum = interpolatedSum(tpAt, fpAt, b * L, n, reached, b * stride);
-        sumAll[b] += sum;
-        if (t === plan.t50) sum50[b] += sum;
+        sumAll[b]! += sum;
+        if (t === plan.t50) sum50[b]! += sum;
       }
     }
   }
   for (let b = 0; b < B; b++) {
-    const d = defined[b];
-    outAp[outOffset + b] = d === 0 ? -1 : sumAll[b] / (d * T * R);
-    outAp50[outOffset + b] = d === 0 ? -1 : sum50[b] / (d * R);
+    const d = defined[b]!;
+    outAp[outOffset + b] = d === 0 ? -1 : sumAll[b]! / (d * T * R);
+    outAp50[outOffset + b] = d === 0 ? -1 : sum50[b]! / (d * R);
   }
 }
 
@@ -325,7 +325,7 @@ export function weightedApBatch(
  */
 function fillMinTp(npig: number, recThrs: Float64Array, minTp: Float64Array, offset: number): void {
   for (let r = 0; r < recThrs.length; r++) {
-    const thr = recThrs[r];
+    const thr = recThrs[r]!;
     let m = Math.ceil(thr * npig);
     while (m > 0 && (m - 1) / npig >= thr) m--;
     while (m / npig < thr) m++;
@@ -352,12 +352,12 @@ function interpolatedSum(
 ): number {
   let running = 0;
   let sum = 0;
-  let x = tpAt[from + n - 1];
+  let x = tpAt[from + n - 1]!;
   for (let j = from + n - 1; j >= from; j--) {
-    const previous = j > from ? tpAt[j - 1] : -1;
-    const pr = x / (fpAt[j] + x + EPS);
+    const previous = j > from ? tpAt[j - 1]! : -1;
+    const pr = x / (fpAt[j]! + x + EPS);
     running = Math.max(pr, running);
-    sum += running * (reached[base + x + 1] - reached[base + previous + 1]);
+    sum += running * (reached[base + x + 1]! - reached[base + previous + 1]!);
     x = previous;
   }
   return sum;
@@ -371,7 +371,7 @@ export function weightedAp(plan: BootstrapPlan, w: Float64Array): { AP: number; 
   const ap = new Float64Array(1);
   const ap50 = new Float64Array(1);
   weightedApBatch(plan, w, makeScratch(plan, 1), ap, ap50, 0);
-  return { AP: ap[0], AP50: ap50[0] };
+  return { AP: ap[0]!, AP50: ap50[0]! };
 }
 
 export interface BootstrapOptions {
@@ -393,7 +393,7 @@ export function quantile(sorted: Float64Array, q: number): number {
   const h = (sorted.length - 1) * q;
   const i = Math.floor(h);
   const j = Math.min(i + 1, sorted.length - 1);
-  return sorted[i] + (h - i) * (sorted[j] - sorted[i]);
+  return sorted[i]! + (h - i) * (sorted[j]! - sorted[i]!);
 }
 
 /**
@@ -413,10 +413,10 @@ export function summarizeResamples(values: Float64Array, point: number): Interva
   const n = kept.length;
   if (n === 0 || point < 0) return { mean: 0, lo: 0, hi: 0, std: 0 };
   let mean = 0;
-  for (let i = 0; i < n; i++) mean += kept[i];
+  for (let i = 0; i < n; i++) mean += kept[i]!;
   mean /= n;
   let ss = 0;
-  for (let i = 0; i < n; i++) ss += (kept[i] - mean) ** 2;
+  for (let i = 0; i < n; i++) ss += (kept[i]! - mean) ** 2;
   const clamp = (v: number): number => Math.min(1, Math.max(0, v));
   return {
     mean: clamp(mean),
@@ -515,7 +515,7 @@ export function newWork(seed: number, resamples: number, shared: boolean): Boots
  */
 export function drawWeights(W: Float64Array, I: number, B: number, b: number, random: () => number): void {
   for (let i = 0; i < I; i++) W[i * B + b] = 0;
-  for (let i = 0; i < I; i++) W[Math.floor(random() * I) * B + b]++;
+  for (let i = 0; i < I; i++) W[Math.floor(random() * I) * B + b]!++;
 }
 
 export function checkResamples(resamples: number): void {

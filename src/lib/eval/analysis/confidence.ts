@@ -58,7 +58,7 @@ function countAtLeast(sorted: Float64Array, c: number): number {
   let hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (sorted[mid] >= c) lo = mid + 1;
+    if (sorted[mid]! >= c) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -79,7 +79,7 @@ export function pointAt(conf: number, tp: number, fp: number, positives: number)
 
 export function confidenceAt(outcomes: ScoredOutcomes, conf: number): ConfidencePoint {
   const kept = countAtLeast(outcomes.scores, conf);
-  const tp = outcomes.cumTp[kept];
+  const tp = outcomes.cumTp[kept]!;
   return pointAt(conf, tp, kept - tp, outcomes.positives);
 }
 
@@ -97,13 +97,13 @@ export function optimalConfidence(outcomes: ScoredOutcomes): Optimal {
   for (let i = 0; i < scores.length; i++) {
     // Threshold scores[i] keeps everything up to the last entry with the same score.
     if (i + 1 < scores.length && scores[i + 1] === scores[i]) continue;
-    const tp = cumTp[i + 1];
+    const tp = cumTp[i + 1]!;
     const fp = i + 1 - tp;
     // tp/(tp+fp+n) > bestTp/(bestTp+bestFp+n), cross-multiplied: integers below 2^53, exact.
     if (bestTp < 0 || tp * (bestTp + bestFp + n) > bestTp * (tp + fp + n)) {
       bestTp = tp;
       bestFp = fp;
-      bestConf = scores[i];
+      bestConf = scores[i]!;
     }
   }
   if (bestTp < 0) return { confidence: 0, precision: 1, recall: 0, f1: 0 };
@@ -137,12 +137,12 @@ export function countsAtConfidence(
   const fp = new Int32Array(K);
   const fn = new Int32Array(K);
   for (let k = 0; k < K; k++) {
-    for (let e = matches.catStart[k]; e < matches.catStart[k + 1]; e++) {
-      if (matches.score[e] < conf) continue;
-      if (status[e] === TP) tp[k]++;
-      else if (status[e] === FP) fp[k]++;
+    for (let e = matches.catStart[k]!; e < matches.catStart[k + 1]!; e++) {
+      if (matches.score[e]! < conf) continue;
+      if (status[e] === TP) tp[k]!++;
+      else if (status[e] === FP) fp[k]!++;
     }
-    fn[k] = positivesPerClass[k] - tp[k];
+    fn[k] = positivesPerClass[k]! - tp[k]!;
   }
   return { tp, fp, fn };
 }

@@ -44,12 +44,12 @@ export function confusionMatrix(
   const cells = new Int32Array(N * N);
   const cat = categoryOf(matches);
   const taken = matchedByTp(matches, status, t, ga.length, conf);
-  const threshold = Math.min(params.iouThrs[t], 1 - 1e-10);
+  const threshold = Math.min(params.iouThrs[t]!, 1 - 1e-10);
 
   let nFp = 0;
   for (let e = 0; e < matches.length; e++) {
-    if (matches.score[e] < conf) continue;
-    if (status[e] === TP) cells[cat[e] * N + cat[e]]++;
+    if (matches.score[e]! < conf) continue;
+    if (status[e] === TP) cells[cat[e]! * N + cat[e]!]!++;
     else if (status[e] === FP) nFp++;
   }
   // By image, then descending score, then evaluation order (category, rank): the score-sorted
@@ -59,23 +59,23 @@ export function confusionMatrix(
   const byScore = evaluation.accumulated.byScore;
   for (let p = 0; p < byScore.length; p++) {
     const e = byScore[p]!;
-    if (matches.score[e] >= conf && status[e] === FP) fps[nFp++] = e;
+    if (matches.score[e]! >= conf && status[e] === FP) fps[nFp++] = e;
   }
   const order = countingSortBy(fps, matches.img, gt.imageIds.length);
   for (let i = 0; i < order.length; i++) {
-    const e = order[i];
-    const k = cat[e];
-    const j = matches.det[e];
-    const im = matches.img[e];
-    const dx = dt.x[j];
-    const dy = dt.y[j];
-    const dx2 = dt.w[j] + dx;
-    const dy2 = dt.h[j] + dy;
-    const dArea = dt.w[j] * dt.h[j];
+    const e = order[i]!;
+    const k = cat[e]!;
+    const j = matches.det[e]!;
+    const im = matches.img[e]!;
+    const dx = dt.x[j]!;
+    const dy = dt.y[j]!;
+    const dx2 = dt.w[j]! + dx;
+    const dy2 = dt.h[j]! + dy;
+    const dArea = dt.w[j]! * dt.h[j]!;
     let best = -1;
     let bestIou = -1;
-    for (let p = byImage.start[im]; p < byImage.start[im + 1]; p++) {
-      const g = byImage.ann[p];
+    for (let p = byImage.start[im]!; p < byImage.start[im + 1]!; p++) {
+      const g = byImage.ann[p]!;
       if (counted[g] === 0 || taken[g] !== 0 || byImage.cat[p] === k) continue;
       const iou = iouAt(byImage, p, dx, dy, dx2, dy2, dArea);
       if (iou >= threshold && iou > bestIou) {
@@ -85,18 +85,18 @@ export function confusionMatrix(
     }
     if (best >= 0) {
       taken[best] = 2;
-      cells[ga.cat[best] * N + k]++;
+      cells[ga.cat[best]! * N + k]!++;
     } else {
-      cells[K * N + k]++;
+      cells[K * N + k]!++;
     }
   }
-  for (let g = 0; g < ga.length; g++) if (counted[g] === 1 && taken[g] === 0) cells[ga.cat[g] * N + K]++;
+  for (let g = 0; g < ga.length; g++) if (counted[g] === 1 && taken[g] === 0) cells[ga.cat[g]! * N + K]!++;
 
   const matrix = Array.from({ length: N }, (_, r) => Array.from(cells.subarray(r * N, (r + 1) * N)));
   const confused = Array.from({ length: K }, (_, g) => {
     const row: { id: number; count: number }[] = [];
     for (let k = 0; k < K; k++) {
-      if (k !== g && cells[g * N + k] > 0) row.push({ id: gt.categoryIds[k], count: cells[g * N + k] });
+      if (k !== g && cells[g * N + k]! > 0) row.push({ id: gt.categoryIds[k]!, count: cells[g * N + k]! });
     }
     return row.sort((a, b) => b.count - a.count || a.id - b.id);
   });
@@ -105,7 +105,7 @@ export function confusionMatrix(
     confusion: {
       labels: [...gt.categoryNames, 'background'],
       ids: [...Array.from(gt.categoryIds), -1],
-      iou: params.iouThrs[t],
+      iou: params.iouThrs[t]!,
       confidence: conf,
       matrix,
     },

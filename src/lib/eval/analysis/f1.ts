@@ -14,15 +14,15 @@ export function f1At(evaluation: CocoEvaluation, conf: number, t: number, a: num
   const A = matches.A;
   const K = matches.catStart.length - 1;
   let positives = 0;
-  for (let k = 0; k < K; k++) positives += matches.npig[k * A + a];
+  for (let k = 0; k < K; k++) positives += matches.npig[k * A + a]!;
   if (positives === 0) return null;
   const tpBit = 1 << t;
   const igBit = 1 << (IGNORE_SHIFT + t);
   let tp = 0;
   let fp = 0;
   for (let e = 0; e < matches.length; e++) {
-    if (matches.score[e] < conf) continue;
-    const f = matches.flags[e * A + a];
+    if (matches.score[e]! < conf) continue;
+    const f = matches.flags[e * A + a]!;
     if ((f & igBit) !== 0) continue;
     if ((f & tpBit) !== 0) tp++;
     else fp++;

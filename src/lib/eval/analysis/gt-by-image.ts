@@ -31,8 +31,8 @@ export function groupGtByImage(gt: CocoGt): GtByImage {
   for (let i = 0; i < n; i++) identity[i] = i;
   const ann = countingSortBy(identity, ga.img, I);
   const start = new Int32Array(I + 1);
-  for (let i = 0; i < n; i++) start[ga.img[i] + 1]++;
-  for (let i = 0; i < I; i++) start[i + 1] += start[i];
+  for (let i = 0; i < n; i++) start[ga.img[i]! + 1]!++;
+  for (let i = 0; i < I; i++) start[i + 1]! += start[i]!;
   const cat = new Int32Array(n);
   const x = new Float64Array(n);
   const y = new Float64Array(n);
@@ -40,13 +40,13 @@ export function groupGtByImage(gt: CocoGt): GtByImage {
   const y2 = new Float64Array(n);
   const area = new Float64Array(n);
   for (let p = 0; p < n; p++) {
-    const g = ann[p];
-    cat[p] = ga.cat[g];
-    x[p] = ga.x[g];
-    y[p] = ga.y[g];
-    x2[p] = ga.w[g] + ga.x[g];
-    y2[p] = ga.h[g] + ga.y[g];
-    area[p] = ga.w[g] * ga.h[g];
+    const g = ann[p]!;
+    cat[p] = ga.cat[g]!;
+    x[p] = ga.x[g]!;
+    y[p] = ga.y[g]!;
+    x2[p] = ga.w[g]! + ga.x[g]!;
+    y2[p] = ga.h[g]! + ga.y[g]!;
+    area[p] = ga.w[g]! * ga.h[g]!;
   }
   return { start, ann, cat, x, y, x2, y2, area };
 }
@@ -65,12 +65,12 @@ export function iouAt(
   dy2: number,
   dArea: number,
 ): number {
-  const w = Math.min(dx2, byImage.x2[p]) - Math.max(dx, byImage.x[p]);
+  const w = Math.min(dx2, byImage.x2[p]!) - Math.max(dx, byImage.x[p]!);
   if (w <= 0) return 0;
-  const h = Math.min(dy2, byImage.y2[p]) - Math.max(dy, byImage.y[p]);
+  const h = Math.min(dy2, byImage.y2[p]!) - Math.max(dy, byImage.y[p]!);
   if (h <= 0) return 0;
   const i = w * h;
-  return i / (dArea + byImage.area[p] - i);
+  return i / (dArea + byImage.area[p]! - i);
 }
 
 /**
@@ -82,7 +82,7 @@ export function countedGt(gt: CocoGt, params: EvalParams, a: number): Uint8Array
   const [lo, hi] = params.areaRng[a]!;
   const out = new Uint8Array(ga.length);
   for (let i = 0; i < ga.length; i++)
-    out[i] = ga.crowd[i] === 0 && ga.area[i] >= lo && ga.area[i] <= hi ? 1 : 0;
+    out[i] = ga.crowd[i] === 0 && ga.area[i]! >= lo && ga.area[i]! <= hi ? 1 : 0;
   return out;
 }
 
@@ -100,7 +100,7 @@ export function matchedByTp(
   const used = new Uint8Array(annotations);
   const T = matches.T;
   for (let e = 0; e < matches.length; e++) {
-    if (status[e] === TP && matches.score[e] >= minScore) used[matches.matchedGt[e * T + t]] = 1;
+    if (status[e] === TP && matches.score[e]! >= minScore) used[matches.matchedGt[e * T + t]!] = 1;
   }
   return used;
 }

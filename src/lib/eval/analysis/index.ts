@@ -56,8 +56,8 @@ export function analyze(evaluation: CocoEvaluation, options: AnalysisOptions = {
   const positivesPerClass = new Float64Array(K);
   let positives = 0;
   for (let k = 0; k < K; k++) {
-    positivesPerClass[k] = matches.npig[k * matches.A + all];
-    positives += positivesPerClass[k];
+    positivesPerClass[k] = matches.npig[k * matches.A + all]!;
+    positives += positivesPerClass[k]!;
   }
 
   const scored = scoredOutcomes(matches, evaluation.accumulated.byScore, status50, positives);
@@ -79,10 +79,10 @@ export function analyze(evaluation: CocoEvaluation, options: AnalysisOptions = {
     errors: errorBreakdown(evaluation, tide),
     uncertainty: bootstrap.finish(),
     perClassCounts: Array.from({ length: K }, (_, k) => ({
-      id: gt.categoryIds[k],
-      tp: counts.tp[k],
-      fp: counts.fp[k],
-      fn: counts.fn[k],
+      id: gt.categoryIds[k]!,
+      tp: counts.tp[k]!,
+      fp: counts.fp[k]!,
+      fn: counts.fn[k]!,
       confused: confused[k]!,
     })),
   };

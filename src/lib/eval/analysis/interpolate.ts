@@ -26,15 +26,15 @@ export function interpolatedPrecision(
 ): void {
   let running = 0;
   for (let e = n - 1; e >= 0; e--) {
-    const tp = tpAt[from + e];
-    const pr = tp / (fpAt[from + e] + tp + EPS);
+    const tp = tpAt[from + e]!;
+    const pr = tp / (fpAt[from + e]! + tp + EPS);
     if (pr > running) running = pr;
     env[e] = running;
     rc[e] = tp / npig;
   }
   let e = 0;
   for (let r = 0; r < recThrs.length; r++) {
-    while (e < n && rc[e] < recThrs[r]) e++;
-    out[offset + r * stride] = e < n ? env[e] : 0;
+    while (e < n && rc[e]! < recThrs[r]!) e++;
+    out[offset + r * stride] = e < n ? env[e]! : 0;
   }
 }

@@ -17,7 +17,7 @@ export function outcomes(matches: Matches, t: number, a: number): Uint8Array {
   const igBit = 1 << (IGNORE_SHIFT + t);
   const A = matches.A;
   for (let e = 0; e < matches.length; e++) {
-    const f = matches.flags[e * A + a];
+    const f = matches.flags[e * A + a]!;
     out[e] = (f & igBit) !== 0 ? IGNORED : (f & tpBit) !== 0 ? TP : FP;
   }
   return out;
@@ -39,6 +39,6 @@ export function categoryOf(matches: Matches): Int32Array {
  */
 export function evaluatedIndex(matches: Matches, detections: number): Int32Array {
   const inv = new Int32Array(detections).fill(-1);
-  for (let e = 0; e < matches.length; e++) inv[matches.det[e]] = e;
+  for (let e = 0; e < matches.length; e++) inv[matches.det[e]!] = e;
   return inv;
 }

@@ -16,7 +16,7 @@ export function prCurves(evaluation: CocoEvaluation): PrCurves {
   const a = areaIndex(params, 'all');
   const m = maxDetsIndex(params, 100);
   const { T, R, K } = acc;
-  const at = (t: number, r: number, k: number): number => acc.precision[precisionIndex(acc, t, r, k, a, m)];
+  const at = (t: number, r: number, k: number): number => acc.precision[precisionIndex(acc, t, r, k, a, m)]!;
 
   const byClass = new Float64Array(K);
   const byIouAndClass = new Float64Array(T * K);
@@ -24,7 +24,7 @@ export function prCurves(evaluation: CocoEvaluation): PrCurves {
   const iou50 = new Array<number>(R);
   const iou50_95 = new Array<number>(R);
   const perClass = Array.from({ length: K }, (_, k) => ({
-    id: gt.categoryIds[k],
+    id: gt.categoryIds[k]!,
     iou50: new Array<number>(R),
     iou50_95: new Array<number>(R),
   }));
@@ -36,7 +36,7 @@ export function prCurves(evaluation: CocoEvaluation): PrCurves {
     iou50_95[r] = meanOfDefined(byIouAndClass);
     for (let k = 0; k < K; k++) {
       const curve = perClass[k]!;
-      curve.iou50[r] = byClass[k];
+      curve.iou50[r] = byClass[k]!;
       for (let t = 0; t < T; t++) byIou[t] = at(t, r, k);
       curve.iou50_95[r] = meanOfDefined(byIou);
     }

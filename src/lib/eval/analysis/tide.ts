@@ -70,15 +70,15 @@ export function classifyErrors(
   const counts = { cls: 0, loc: 0, both: 0, dupe: 0, bkg: 0, miss: 0 };
 
   for (let j = 0; j < dt.length; j++) {
-    const e = inv[j];
+    const e = inv[j]!;
     if (e < 0 || status[e] !== FP) continue;
     const k = dt.cat[j];
-    const dx = dt.x[j];
-    const dy = dt.y[j];
-    const dx2 = dt.w[j] + dx;
-    const dy2 = dt.h[j] + dy;
-    const dArea = dt.w[j] * dt.h[j];
-    const im = dt.img[j];
+    const dx = dt.x[j]!;
+    const dy = dt.y[j]!;
+    const dx2 = dt.w[j]! + dx;
+    const dy2 = dt.h[j]! + dy;
+    const dArea = dt.w[j]! * dt.h[j]!;
+    const im = dt.img[j]!;
     let any = false;
     let allMax = 0;
     let sameMax = 0;
@@ -86,8 +86,8 @@ export function classifyErrors(
     let otherMax = 0;
     let otherArg = -1;
     let usedSameMax = 0;
-    for (let p = byImage.start[im]; p < byImage.start[im + 1]; p++) {
-      const g = byImage.ann[p];
+    for (let p = byImage.start[im]!; p < byImage.start[im + 1]!; p++) {
+      const g = byImage.ann[p]!;
       if (counted[g] === 0) continue;
       any = true;
       const iou = iouAt(byImage, p, dx, dy, dx2, dy2, dArea);
@@ -115,7 +115,7 @@ export function classifyErrors(
     else if (allMax <= tb) type = BKG;
     else type = BOTH;
     errorType[e] = type;
-    if ((type === LOC || type === CLS) && used[target[e]] === 0) usable[target[e]] = 1;
+    if ((type === LOC || type === CLS) && used[target[e]!] === 0) usable[target[e]!] = 1;
     if (type === CLS) counts.cls++;
     else if (type === LOC) counts.loc++;
     else if (type === DUPE) counts.dupe++;
@@ -162,45 +162,45 @@ export function apWithFixes(evaluation: CocoEvaluation, analysis: TideAnalysis, 
   const { statusOrd, position } = gathered(evaluation, analysis);
   const status = statusOrd.slice();
   const positives = new Float64Array(K);
-  for (let k = 0; k < K; k++) positives[k] = matches.npig[k * A];
+  for (let k = 0; k < K; k++) positives[k] = matches.npig[k * A]!;
 
   // The surviving cls/loc error per unmatched GT.
   const best = new Int32Array(ga.length).fill(-1);
   const fixable = fix & (CLS | LOC);
   if (fixable !== 0) {
     for (let e = 0; e < E; e++) {
-      if ((errorType[e] & fixable) === 0) continue;
-      const g = target[e];
+      if ((errorType[e]! & fixable) === 0) continue;
+      const g = target[e]!;
       if (used[g] === 1) continue;
-      const b = best[g];
-      if (b < 0 || matches.score[e] > matches.score[b]) best[g] = e;
+      const b = best[g]!;
+      if (b < 0 || matches.score[e]! > matches.score[b]!) best[g] = e;
     }
   }
   const movedCount = new Int32Array(K + 1);
   for (let e = 0; e < E; e++) {
-    const type = errorType[e];
+    const type = errorType[e]!;
     if ((type & fix) === 0) continue;
-    if ((type & fixable) !== 0 && best[target[e]] === e) {
+    if ((type & fixable) !== 0 && best[target[e]!] === e) {
       if (type === LOC) status[position[e]!] = TP;
       else {
         status[position[e]!] = SKIP;
-        movedCount[ga.cat[target[e]] + 1]++;
+        movedCount[ga.cat[target[e]!]! + 1]!++;
       }
     } else {
       status[position[e]!] = SKIP;
     }
   }
   // Detections moved by a cls fix, grouped by their new class, each group in merge order.
-  for (let k = 0; k < K; k++) movedCount[k + 1] += movedCount[k];
-  const moved = new Int32Array(movedCount[K]);
+  for (let k = 0; k < K; k++) movedCount[k + 1]! += movedCount[k]!;
+  const moved = new Int32Array(movedCount[K]!);
   const fill = movedCount.slice(0, K);
   for (let e = 0; e < E; e++) {
-    if (errorType[e] === CLS && (fix & CLS) !== 0 && best[target[e]] === e)
-      moved[fill[ga.cat[target[e]]]++] = e;
+    if (errorType[e] === CLS && (fix & CLS) !== 0 && best[target[e]!] === e)
+      moved[fill[ga.cat[target[e]!]!]!++] = e;
   }
   const before = (a: number, b: number): boolean =>
-    matches.score[a] > matches.score[b] ||
-    (matches.score[a] === matches.score[b] && matches.img[a] < matches.img[b]);
+    matches.score[a]! > matches.score[b]! ||
+    (matches.score[a] === matches.score[b] && matches.img[a]! < matches.img[b]!);
   for (let k = 0; k < K; k++) {
     moved
       .subarray(movedCount[k], movedCount[k + 1])
@@ -208,14 +208,14 @@ export function apWithFixes(evaluation: CocoEvaluation, analysis: TideAnalysis, 
   }
 
   if ((fix & MISS) !== 0) {
-    for (let g = 0; g < ga.length; g++) if (analysis.missed[g] === 1) positives[ga.cat[g]]--;
+    for (let g = 0; g < ga.length; g++) if (analysis.missed[g] === 1) positives[ga.cat[g]!]!--;
   }
 
   let longest = 0;
   for (let k = 0; k < K; k++) {
     longest = Math.max(
       longest,
-      matches.catStart[k + 1] - matches.catStart[k] + movedCount[k + 1] - movedCount[k],
+      matches.catStart[k + 1]! - matches.catStart[k]! + movedCount[k + 1]! - movedCount[k]!,
     );
   }
   const g = gathered(evaluation, analysis);
@@ -233,10 +233,10 @@ export function apWithFixes(evaluation: CocoEvaluation, analysis: TideAnalysis, 
     let tp = 0;
     let fp = 0;
     let n = 0;
-    let m = movedCount[k];
-    const mEnd = movedCount[k + 1];
-    const end = matches.catStart[k + 1];
-    for (let i = matches.catStart[k]; i <= end; i++) {
+    let m = movedCount[k]!;
+    const mEnd = movedCount[k + 1]!;
+    const end = matches.catStart[k + 1]!;
+    for (let i = matches.catStart[k]!; i <= end; i++) {
       // Moved detections that sort before this one (all of them at the end).
       if (m < mEnd) {
         const e = i < end ? order[i]! : -1;
@@ -255,7 +255,7 @@ export function apWithFixes(evaluation: CocoEvaluation, analysis: TideAnalysis, 
         fpAt[n++] = fp;
       } else if (st === FP) fp++;
     }
-    interpolatedPrecision(tpAt, fpAt, 0, n, positives[k], params.recThrs, env, rc, precision, k, K);
+    interpolatedPrecision(tpAt, fpAt, 0, n, positives[k]!, params.recThrs, env, rc, precision, k, K);
   }
   // (r, k) order, as numpy flattens precision[0, :, :, 0, 2] in summarize.
   return meanOfDefined(precision);
