@@ -183,6 +183,9 @@ license: "${PLACEHOLDER}license): SPDX licence id"
 
 # Keep the model off the public board (it is still validated).
 hidden: false
+
+# Only the demo's own manifests, whose files \`podium demo\` builds, carry this; leave it out:
+# generatedBy: podium demo
 `;
   return proposal ? applyProposal(text, proposal) : text;
 }
