@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -44,6 +44,22 @@ async function roboflowExport(): Promise<void> {
 }
 
 describe('yoloToCoco', () => {
+  it('reads a dataset reached through a symlinked folder as the folder itself, with an Ultralytics path: .', async () => {
+    await roboflowExport();
+    await writeFile(join(root, 'data.yaml'), 'path: .\nval: valid/images\nnames: [cat, dog]\n');
+    const link = join(await mkdtemp(join(tmpdir(), 'podium-yolo-link-')), 'dataset');
+    await symlink(root, link);
+    const direct = await yoloToCoco({ root, dataYaml: 'data.yaml', split: 'val', label: 'ds' });
+    const linked = await yoloToCoco({ root: link, dataYaml: 'data.yaml', split: 'val', label: 'ds' });
+    expect(linked.gt).toEqual(direct.gt);
+    expect(linked.gt.images.map((im) => im.file_name)).toEqual([
+      'valid/images/a.jpg',
+      'valid/images/b.jpg',
+      'valid/images/c.png',
+    ]);
+    await rm(join(link, '..'), { recursive: true, force: true });
+  });
+
   it('converts a Roboflow export into COCO boxes in pixels, respecting EXIF orientation', async () => {
     await roboflowExport();
     const { gt, warnings } = await yoloToCoco({ root, dataYaml: 'data.yaml', split: 'val', label: 'ds' });

@@ -1,4 +1,4 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { dirname, extname, isAbsolute, join, posix, relative, sep } from 'node:path';
 import sharp from 'sharp';
 import { parseSafeYaml } from '../manifest/read-yaml.ts';
@@ -51,7 +51,10 @@ const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.tif', '.ti
 /** Coordinates a hair outside [0, 1] are float noise from the exporter, not errors. */
 const TOLERANCE = 1e-6;
 
-export async function yoloToCoco(options: YoloToCocoOptions): Promise<YoloConversion> {
+export async function yoloToCoco(given: YoloToCocoOptions): Promise<YoloConversion> {
+  // Everything below is compared with and made relative to real paths (symlinks followed), so the
+  // root must be one too: a dataset reached through a symlinked folder is still inside itself.
+  const options = { ...given, root: await realpath(given.root).catch(() => given.root) };
   const { root, label } = options;
   const yamlFile = await realInside(root, root, options.dataYaml, label, 'yolo.dataYaml');
   const yamlName = `${label} → ${options.dataYaml}`;
