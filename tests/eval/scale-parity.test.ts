@@ -53,7 +53,7 @@ describe.skipIf(!enabled)('parity at COCO val2017 scale', () => {
 
 /**
  * Optional: the Python generator itself ($PODIUM_SCALE_GENERATOR, which .ci/run points at
- * ../shared/fixtures/coco-scale/make_case.py when it exists), run with python3 and numpy, must
+ * the shared coco-scale make_case.py when it exists), run with python3 and numpy, must
  * still write what the committed sha256 says, so the port and its source cannot drift apart.
  */
 const SCRIPT = process.env['PODIUM_SCALE_GENERATOR'];

@@ -1,7 +1,7 @@
 /**
  * The one place that knows where pycocotools parity cases live: the copy in the repository
  * (tests/fixtures/coco-parity/<case>/{gt,dt}.json.gz + expected.json + provenance.txt), plus any
- * case found in $PODIUM_PARITY_DIR (CI points it at ../shared/fixtures/coco-parity, so new shared
+ * case found in $PODIUM_PARITY_DIR (CI points it at the shared coco-parity folder, so new shared
  * cases run without being copied). A shared case with a repository case's name and the same
  * content is the same case; with other content it runs too, as `shared:<name>`.
  */
