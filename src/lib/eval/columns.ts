@@ -17,7 +17,7 @@ import { UserError } from '../util/errors.ts';
 import type { CocoEvaluation } from './evaluate.ts';
 import { evaluateCoco } from './evaluate.ts';
 import type { CocoGt, Detections } from './load.ts';
-import { sortedIndex } from './load.ts';
+import { allocDetections, sortedIndex } from './load.ts';
 import type { EvalParams } from './params.ts';
 import { COCO_PARAMS } from './params.ts';
 
@@ -55,17 +55,7 @@ export function detectionsFromColumns(
   const n = cols.length;
   const imgIndex = sortedIndex(gt.imageIds);
   const catIndex = sortedIndex(gt.categoryIds);
-  const out = {
-    length: n,
-    img: new Int32Array(n),
-    cat: new Int32Array(n),
-    x: new Float64Array(n),
-    y: new Float64Array(n),
-    w: new Float64Array(n),
-    h: new Float64Array(n),
-    score: new Float64Array(n),
-    sha256: '',
-  };
+  const out = allocDetections(n, '');
   const box = [cols.x, cols.y, cols.w, cols.h];
   const outBox = [out.x, out.y, out.w, out.h];
   let lastImageId = Number.NaN;
@@ -100,8 +90,7 @@ export function detectionsFromColumns(
     out.cat[i] = cat;
     out.score[i] = score;
   }
-  out.sha256 = options.sha256 ?? sha256OfDetectionColumns(cols);
-  return out;
+  return { ...out, sha256: options.sha256 ?? sha256OfDetectionColumns(cols) };
 }
 
 /**

@@ -45,6 +45,21 @@ export interface Detections extends BoxColumns {
   readonly sha256: string;
 }
 
+/** Zeroed columns for n detections, filled in place by each reader. */
+export function allocDetections(n: number, sha256: string): Detections {
+  return {
+    length: n,
+    img: new Int32Array(n),
+    cat: new Int32Array(n),
+    x: new Float64Array(n),
+    y: new Float64Array(n),
+    w: new Float64Array(n),
+    h: new Float64Array(n),
+    score: new Float64Array(n),
+    sha256,
+  };
+}
+
 type Json = unknown;
 
 export function parseJsonText(text: string, file: string): Json {
@@ -282,17 +297,7 @@ export function detectionsFromJson(value: Json, file: string, sha256: string, gt
   const n = value.length;
   const imgIndex = sortedIndex(gt.imageIds);
   const catIndex = sortedIndex(gt.categoryIds);
-  const cols = {
-    length: n,
-    img: new Int32Array(n),
-    cat: new Int32Array(n),
-    x: new Float64Array(n),
-    y: new Float64Array(n),
-    w: new Float64Array(n),
-    h: new Float64Array(n),
-    score: new Float64Array(n),
-    sha256,
-  };
+  const cols = allocDetections(n, sha256);
   const box = [cols.x, cols.y, cols.w, cols.h];
   // Caching the last lookups: results files list an image's detections together.
   let lastImageId = Number.NaN;
