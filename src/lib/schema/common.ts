@@ -24,6 +24,29 @@ export const Sha256 = z
 export type Sha256 = z.output<typeof Sha256>;
 
 /**
+ * What is wrong with a URL a manifest gives (undefined when nothing): not a URL, a scheme other
+ * than https (or http, for pinned data), credentials, or an internal host.
+ */
+function urlProblem(value: string, allowHttp: boolean): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return allowHttp ? 'expected an https (or http) URL' : 'expected an https URL (https://…)';
+  }
+  if (!allowHttp && url.protocol === 'http:') return 'plain http URLs are refused: use https://';
+  if (url.protocol !== 'https:' && !(allowHttp && url.protocol === 'http:')) {
+    return `expected an ${allowHttp ? 'https or http' : 'https'} URL, got the "${url.protocol}" scheme`;
+  }
+  if (url.username || url.password) return 'URLs must not contain credentials';
+  const internal = internalHostReason(url.hostname);
+  if (internal) {
+    return `refusing a URL on an internal host (${url.hostname}: ${internal}): files must come from a public ${allowHttp ? '' : 'https '}server`;
+  }
+  return undefined;
+}
+
+/**
  * An https URL. Plain http is refused because the bytes could be swapped in transit (weights are
  * pinned by sha256 anyway, but links shown on the site must not downgrade readers either),
  * credentials in the URL are refused because they would be published, and hosts on internal
@@ -35,38 +58,8 @@ export const HttpsUrl = z
   .string()
   .max(2048, { error: 'URL is longer than 2048 characters' })
   .check((ctx) => {
-    const value = ctx.value;
-    let url: URL;
-    try {
-      url = new URL(value);
-    } catch {
-      ctx.issues.push({ code: 'custom', input: value, message: 'expected an https URL (https://…)' });
-      return;
-    }
-    if (url.protocol === 'http:') {
-      ctx.issues.push({
-        code: 'custom',
-        input: value,
-        message: 'plain http URLs are refused: use https://',
-      });
-    } else if (url.protocol !== 'https:') {
-      ctx.issues.push({
-        code: 'custom',
-        input: value,
-        message: `expected an https URL, got the "${url.protocol}" scheme`,
-      });
-    } else if (url.username || url.password) {
-      ctx.issues.push({ code: 'custom', input: value, message: 'URLs must not contain credentials' });
-    } else {
-      const internal = internalHostReason(url.hostname);
-      if (internal) {
-        ctx.issues.push({
-          code: 'custom',
-          input: value,
-          message: `refusing a URL on an internal host (${url.hostname}: ${internal}): files must come from a public https server`,
-        });
-      }
-    }
+    const message = urlProblem(ctx.value, false);
+    if (message) ctx.issues.push({ code: 'custom', input: ctx.value, message });
   })
   .meta({ format: 'uri', pattern: '^https://' })
   .describe('An https:// URL (plain http is refused).');
@@ -223,32 +216,8 @@ export const DataUrl = z
   .string()
   .max(2048, { error: 'URL is longer than 2048 characters' })
   .check((ctx) => {
-    const value = ctx.value;
-    let url: URL;
-    try {
-      url = new URL(value);
-    } catch {
-      ctx.issues.push({ code: 'custom', input: value, message: 'expected an https (or http) URL' });
-      return;
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-      ctx.issues.push({
-        code: 'custom',
-        input: value,
-        message: `expected an https or http URL, got the "${url.protocol}" scheme`,
-      });
-    } else if (url.username || url.password) {
-      ctx.issues.push({ code: 'custom', input: value, message: 'URLs must not contain credentials' });
-    } else {
-      const internal = internalHostReason(url.hostname);
-      if (internal) {
-        ctx.issues.push({
-          code: 'custom',
-          input: value,
-          message: `refusing a URL on an internal host (${url.hostname}: ${internal}): files must come from a public server`,
-        });
-      }
-    }
+    const message = urlProblem(ctx.value, true);
+    if (message) ctx.issues.push({ code: 'custom', input: ctx.value, message });
   })
   .meta({ format: 'uri', pattern: '^https?://' })
   .describe('An https:// URL, or http:// for data pinned by sha256 and bytes (see the methodology).');
