@@ -4,8 +4,6 @@
  * NMS time per image against its inference time. Skipped with one line when ../shared/real is
  * absent. Numbers on a shared machine are noisy: read the ratios.
  */
-import { access } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { yoloToCoco } from '../src/lib/dataset/yolo.ts';
 import { buildClassMap } from '../src/lib/runner/class-map.ts';
 import { bindOptionsFor, getDecoder } from '../src/lib/runner/decoders/index.ts';
@@ -14,17 +12,20 @@ import { extraFeeds, imageDims, runPipeline } from '../src/lib/runner/pipeline.t
 import { finalizeDetections, noDrops } from '../src/lib/runner/postprocess.ts';
 import { preprocessImage } from '../src/lib/runner/preprocess.ts';
 import { createSession, defaultCpuThreads, type FeedTensor } from '../src/lib/runner/session.ts';
-import { ModelManifest } from '../src/lib/schema/model-manifest.ts';
-import { COCO128_DIR, REAL_MODELS, REAL_MODELS_DIR } from '../tests/support/real-models.ts';
+import {
+  COCO128_DIR,
+  REAL_MODELS,
+  REAL_MODELS_DIR,
+  realMaterialMissing,
+  realModelManifest,
+} from '../tests/support/real-models.ts';
 
 const f = (x: number, d = 2) => x.toFixed(d);
 
 export async function benchRealFamilies(options: { images: number; threads: number }): Promise<void> {
-  try {
-    await access(fileURLToPath(new URL(`file://${REAL_MODELS_DIR}`)));
-    await access(`${COCO128_DIR}data.yaml`);
-  } catch {
-    console.log(`real models: skipped, ${REAL_MODELS_DIR} or ${COCO128_DIR} is absent`);
+  const missing = await realMaterialMissing();
+  if (missing) {
+    console.log(`real models: ${missing}`);
     return;
   }
   const { gt } = await yoloToCoco({
@@ -40,13 +41,7 @@ export async function benchRealFamilies(options: { images: number; threads: numb
   for (const real of REAL_MODELS) {
     if (seen.has(real.manifest.family)) continue; // one model per family
     seen.add(real.manifest.family);
-    const m = ModelManifest.parse({
-      id: real.id,
-      name: real.id,
-      weights: { path: real.file },
-      license: 'LicenseRef-test-material',
-      ...real.manifest,
-    });
+    const m = realModelManifest(real);
     const file = REAL_MODELS_DIR + real.file;
     const sessionOptions = { allowSpinning: false, intraOpNumThreads: options.threads };
     const session = await createSession(file, sessionOptions);

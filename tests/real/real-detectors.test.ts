@@ -23,8 +23,13 @@ import { runPipeline } from '../../src/lib/runner/pipeline.ts';
 import type { CocoDetection } from '../../src/lib/runner/postprocess.ts';
 import { preprocessImage } from '../../src/lib/runner/preprocess.ts';
 import { createSession } from '../../src/lib/runner/session.ts';
-import { ModelManifest } from '../../src/lib/schema/model-manifest.ts';
-import { COCO128_DIR, REAL_MODELS, REAL_MODELS_DIR, realMaterialMissing } from '../support/real-models.ts';
+import {
+  COCO128_DIR,
+  REAL_MODELS,
+  REAL_MODELS_DIR,
+  realMaterialMissing,
+  realModelManifest,
+} from '../support/real-models.ts';
 import { referenceDetections } from './reference-postprocess.ts';
 
 /** AP and AP50 (percent) on the 128 images, as the runner measures them (see the header). */
@@ -56,13 +61,7 @@ describe.skipIf(missing !== undefined)('real detectors on coco128', () => {
 
   for (const real of REAL_MODELS) {
     it(`${real.id} (${real.manifest.family}): AP and AP50 as recorded, boxes as the upstream post-processing`, async () => {
-      const m = ModelManifest.parse({
-        id: real.id,
-        name: real.id,
-        weights: { path: real.file },
-        license: 'LicenseRef-test-material',
-        ...real.manifest,
-      });
+      const m = realModelManifest(real);
       const file = REAL_MODELS_DIR + real.file;
       const session = await createSession(file, { allowSpinning: false, file });
       const byImage = new Map<number, CocoDetection[]>();

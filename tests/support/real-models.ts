@@ -6,7 +6,7 @@
  */
 import { access } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type { ModelManifestInput } from '../../src/lib/schema/model-manifest.ts';
+import { ModelManifest, type ModelManifestInput } from '../../src/lib/schema/model-manifest.ts';
 
 export const REAL_DIR = fileURLToPath(new URL('../../../shared/real/', import.meta.url));
 export const REAL_MODELS_DIR = `${REAL_DIR}models/`;
@@ -102,4 +102,15 @@ export async function realMaterialMissing(): Promise<string | undefined> {
   } catch {
     return `skipped: ${REAL_DIR} (real detectors and coco128) is absent`;
   }
+}
+
+/** The full manifest a real model runs under (the fields above, plus the ones every model needs). */
+export function realModelManifest(real: RealModel): ModelManifest {
+  return ModelManifest.parse({
+    id: real.id,
+    name: real.id,
+    weights: { path: real.file },
+    license: 'LicenseRef-test-material',
+    ...real.manifest,
+  });
 }
