@@ -1,6 +1,5 @@
 import { stat } from 'node:fs/promises';
 import { cacheRoot } from '../fetch/cache.ts';
-import type { NetworkOptions } from '../fetch/guarded-request.ts';
 import { type ResolvedFile, resolveSource } from '../fetch/resolve-source.ts';
 import type { LoadedDataset } from '../manifest/load.ts';
 import { MAX_ANNOTATIONS_ARCHIVE_BYTES, MAX_ANNOTATIONS_BYTES } from '../policy/limits.ts';
@@ -8,12 +7,10 @@ import { type AnnotationsSource, isArchiveMember } from '../schema/dataset-manif
 import { UserError } from '../util/errors.ts';
 import { sha256File } from '../util/hash.ts';
 import { extractMemberOnce } from './archive.ts';
+import type { ImageStoreOptions } from './images.ts';
 
-export interface AnnotationsOptions {
-  readonly cacheDir?: string | undefined;
-  readonly progress?: boolean | undefined;
-  readonly network?: NetworkOptions | undefined;
-}
+/** Where downloads are cached and how they are fetched: the same options as a dataset's images. */
+export type AnnotationsOptions = ImageStoreOptions;
 
 /**
  * The COCO annotations file of a dataset on disk: a repository file, a download, or one member
