@@ -1,6 +1,7 @@
 /**
- * `npm run bench:eval`: `podium eval` against the floor of merely reading + JSON.parse-ing its two
- * input files, every run a fresh Node process (start-up counts on both sides), medians of --runs.
+ * `npm run bench:eval`: `podium eval` (bin/podium.mjs, as a user runs it) against the floor of
+ * merely reading + JSON.parse-ing its two input files (bench/read-parse.mjs, plain JavaScript),
+ * every run a fresh Node process (start-up counts on both sides), medians of --runs.
  *
  * Main case: the val2017-scale case (5,000 images, 80 classes, 500k detections). Prints the stages
  * of a full run, the floor, `podium eval` with all analysis and with --stats-only, their ratios to
@@ -76,7 +77,7 @@ const load = () =>
 const verdict = (ok: boolean) => (ok ? 'MET' : 'NOT MET');
 
 function evalArgs(c: Case, statsOnly: boolean): string[] {
-  const args = ['src/cli/main.ts', 'eval', '--gt', c.gt, '--dt', c.dt, '--quiet', '--timings'];
+  const args = ['bin/podium.mjs', 'eval', '--gt', c.gt, '--dt', c.dt, '--quiet', '--timings'];
   return statsOnly ? [...args, '--stats-only'] : [...args, '--out', join(c.dir, 'metrics.bench.json')];
 }
 
@@ -88,7 +89,7 @@ const mb = (f: string) => (statSync(f).size / 1e6).toFixed(1);
 console.log(`main case: gt ${mb(main.gt)} MB, dt ${mb(main.dt)} MB (${main.dir})`);
 
 // One warm-up of each, so that Node's compile cache and the page cache are as in later runs.
-node(['bench/read-parse.ts', main.gt, main.dt]);
+node(['bench/read-parse.mjs', main.gt, main.dt]);
 node(evalArgs(main, false));
 
 const floor: number[] = [];
@@ -100,7 +101,7 @@ const single: number[] = [];
 const rssSingle: number[] = [];
 let stages = '';
 for (let i = 0; i < runs; i++) {
-  floor.push(node(['bench/read-parse.ts', main.gt, main.dt]).seconds);
+  floor.push(node(['bench/read-parse.mjs', main.gt, main.dt]).seconds);
   const r = node(evalArgs(main, false));
   full.push(r.seconds);
   stages = r.stderr;

@@ -27,7 +27,10 @@ export interface Matches {
    * is non-zero (pycocotools tests `dtm != 0`); bit 16+t: ignored at threshold t.
    */
   readonly flags: Uint32Array;
-  /** For area range 'all': per detection × threshold (d*T + t), index of the matched GT annotation, or -1. */
+  /**
+   * For area range 'all': per detection × threshold (d*T + t), 1 + the index of the matched GT
+   * annotation, or 0 when unmatched (zero-based would need a 5M-entry fill before matching).
+   */
   readonly matchedGt: Int32Array;
   /** Per category × area range (k*A + a): number of GT that are not ignored (pycocotools' npig). */
   readonly npig: Float64Array;
@@ -106,10 +109,11 @@ export function matchDetections(gt: CocoGt, dt: Detections, params: EvalParams):
   const img = new Int32Array(cap);
   const score = new Float64Array(cap);
   const flags = new Uint32Array(cap * A);
-  const matchedGt = new Int32Array(cap * T).fill(-1);
+  const matchedGt = new Int32Array(cap * T);
   const npig = new Float64Array(K * A);
 
   const thr = Float64Array.from(params.iouThrs, (t) => Math.min(t, 1 - 1e-10));
+  const thr0 = thr.reduce((a, b) => Math.min(a, b), Number.POSITIVE_INFINITY);
   // Scratch buffers, grown on demand.
   let ious = new Float64Array(256);
   let gtSorted = new Int32Array(16);
@@ -120,6 +124,8 @@ export function matchDetections(gt: CocoGt, dt: Detections, params: EvalParams):
   let takenStamp = 0;
   const dtOut = new Uint8Array(maxDet);
   const dtBestIou = new Float64Array(maxDet);
+  // The detections of a group that reach the lowest threshold with some GT: only they can match.
+  const candidates = new Int32Array(maxDet);
   const areaLo = Float64Array.from(params.areaRng, (r) => r[0]);
   const areaHi = Float64Array.from(params.areaRng, (r) => r[1]);
   const tpMask = (1 << T) - 1;
@@ -154,6 +160,8 @@ export function matchDetections(gt: CocoGt, dt: Detections, params: EvalParams):
         gtTaken = new Int32Array(G * 2);
       }
       if (D * G > ious.length) ious = new Float64Array(D * G * 2);
+      let nCandidates = 0;
+      let groupBest = 0;
       for (let d = 0; d < D; d++) {
         const j = dtOrder[d0 + d]!;
         const dx = dt.x[j]!;
@@ -168,6 +176,8 @@ export function matchDetections(gt: CocoGt, dt: Detections, params: EvalParams):
           if (iou > bestIou) bestIou = iou;
         }
         dtBestIou[d] = bestIou;
+        if (bestIou >= thr0) candidates[nCandidates++] = d;
+        if (bestIou > groupBest) groupBest = bestIou;
         det[e + d] = j;
         rank[e + d] = d;
         img[e + d] = im;
@@ -183,8 +193,16 @@ export function matchDetections(gt: CocoGt, dt: Detections, params: EvalParams):
         for (let ai = 0; ai < A; ai++) if (area < areaLo[ai]! || area > areaHi[ai]!) out |= 1 << ai;
         dtOut[d] = out;
       }
-      if (G === 0) {
-        // Nothing to match: only the area rule applies.
+      if (nCandidates === 0) {
+        // Nothing can match (no GT, or none overlapping enough): the GT count and the area rule.
+        for (let ai = 0; ai < A; ai++) {
+          let notIgnored = 0;
+          for (let g = 0; g < G; g++) {
+            const a = gtOrder[g0 + g]!;
+            if (!(ga.crowd[a] === 1 || ga.area[a]! < areaLo[ai]! || ga.area[a]! > areaHi[ai]!)) notIgnored++;
+          }
+          npig[k * A + ai]! += notIgnored;
+        }
         for (let d = 0; d < D; d++) {
           const out = dtOut[d]!;
           if (out !== 0)
@@ -217,7 +235,9 @@ export function matchDetections(gt: CocoGt, dt: Detections, params: EvalParams):
         for (let t = 0; t < T; t++) {
           const stamp = ++takenStamp;
           const threshold = thr[t]!;
-          for (let d = 0; d < D; d++) {
+          if (groupBest < threshold) continue; // no detection of the group reaches it
+          for (let c = 0; c < nCandidates; c++) {
+            const d = candidates[c]!;
             if (dtBestIou[d]! < threshold) continue; // cannot match any GT at this threshold
             let best = threshold;
             let m = -1;
@@ -237,7 +257,7 @@ export function matchDetections(gt: CocoGt, dt: Detections, params: EvalParams):
             if (ga.id[annIndex] !== 0) f |= 1 << t;
             if (gtIgn[m] === 1) f |= 1 << (IGNORE_SHIFT + t);
             flags[(e + d) * A + ai]! |= f;
-            if (ai === 0) matchedGt[(e + d) * T + t] = annIndex;
+            if (ai === 0) matchedGt[(e + d) * T + t] = annIndex + 1;
           }
         }
         // Unmatched detections outside the area range are ignored ("dtm == 0", so also GT id 0).

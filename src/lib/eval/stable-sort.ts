@@ -23,16 +23,20 @@ export function countingSortBy(order: Int32Array, key: Int32Array, range: number
 /**
  * Reorders `order` stably by descending `score[index]`: an LSD radix sort over the 64 bits of
  * each float, mapped to unsigned integers whose order is the reverse of the floats' order.
- * -0 is treated as 0, as numpy's comparison does.
+ * -0 is treated as 0, as numpy's comparison does. Keys travel with the indices, so that every
+ * pass reads in sequence; the four digit histograms come from one pass over the keys.
  */
 export function sortByScoreDesc(order: Int32Array, score: Float64Array): Int32Array {
   const n = order.length;
   const f = new Float64Array(1);
   const u = new Uint32Array(f.buffer);
-  const hi = new Uint32Array(n);
-  const lo = new Uint32Array(n);
+  let hi = new Uint32Array(n);
+  let lo = new Uint32Array(n);
+  let idx = new Int32Array(n);
+  const count = new Int32Array(4 * 65536);
   for (let i = 0; i < n; i++) {
-    f[0] = score[order[i]!]! + 0; // -0 + 0 is +0
+    const v = order[i]!;
+    f[0] = score[v]! + 0; // -0 + 0 is +0
     let h = u[1]!;
     let l = u[0]!;
     // Ascending-sortable bits: flip everything for negatives, only the sign bit for positives;
@@ -43,38 +47,54 @@ export function sortByScoreDesc(order: Int32Array, score: Float64Array): Int32Ar
     } else {
       h ^= 0x80000000;
     }
-    hi[i] = ~h >>> 0;
-    lo[i] = ~l >>> 0;
+    h = ~h >>> 0;
+    l = ~l >>> 0;
+    hi[i] = h;
+    lo[i] = l;
+    idx[i] = v;
+    count[l & 0xffff]!++;
+    count[65536 + (l >>> 16)]!++;
+    count[131072 + (h & 0xffff)]!++;
+    count[196608 + (h >>> 16)]!++;
   }
-  let idx = new Int32Array(n);
-  for (let i = 0; i < n; i++) idx[i] = i;
-  let tmp = new Int32Array(n);
-  const count = new Int32Array(65537);
-  const passes: [Uint32Array, number][] = [
-    [lo, 0],
-    [lo, 16],
-    [hi, 0],
-    [hi, 16],
-  ];
-  for (const [word, shift] of passes) {
-    count.fill(0);
-    for (let i = 0; i < n; i++) count[((word[idx[i]!]! >>> shift) & 0xffff) + 1]!++;
-    let single = false; // every index has the same digit: this pass would not move anything
+  let hi2 = new Uint32Array(n);
+  let lo2 = new Uint32Array(n);
+  let idx2 = new Int32Array(n);
+  for (let pass = 0; pass < 4; pass++) {
+    const c = count.subarray(pass * 65536, (pass + 1) * 65536);
+    let single = false; // every key has the same digit: this pass would not move anything
+    let sum = 0;
     for (let r = 0; r < 65536; r++) {
-      if (count[r + 1] === n) single = true;
-      count[r + 1]! += count[r]!;
+      const x = c[r]!;
+      if (x === n) single = true;
+      c[r] = sum;
+      sum += x;
     }
     if (single) continue;
-    for (let i = 0; i < n; i++) {
-      const v = idx[i]!;
-      tmp[count[(word[v]! >>> shift) & 0xffff]!++] = v;
+    const shift = (pass & 1) * 16;
+    if (pass < 2) {
+      for (let i = 0; i < n; i++) {
+        const l = lo[i]!;
+        const at = c[(l >>> shift) & 0xffff]!++;
+        lo2[at] = l;
+        hi2[at] = hi[i]!;
+        idx2[at] = idx[i]!;
+      }
+      [lo, lo2] = [lo2, lo];
+    } else {
+      // The low word is done with: only the high word travels.
+      for (let i = 0; i < n; i++) {
+        const h = hi[i]!;
+        const at = c[(h >>> shift) & 0xffff]!++;
+        hi2[at] = h;
+        idx2[at] = idx[i]!;
+      }
     }
-    [idx, tmp] = [tmp, idx];
+    [hi, hi2] = [hi2, hi];
+    [idx, idx2] = [idx2, idx];
   }
-  const out = new Int32Array(n);
-  for (let i = 0; i < n; i++) out[i] = order[idx[i]!]!;
-  discard(hi, lo, idx, tmp);
-  return out;
+  discard(hi, lo, hi2, lo2, idx2);
+  return idx;
 }
 
 /**

@@ -100,7 +100,7 @@ export function matchedByTp(
   const used = new Uint8Array(annotations);
   const T = matches.T;
   for (let e = 0; e < matches.length; e++) {
-    if (status[e] === TP && matches.score[e]! >= minScore) used[matches.matchedGt[e * T + t]!] = 1;
+    if (status[e] === TP && matches.score[e]! >= minScore) used[matches.matchedGt[e * T + t]! - 1] = 1;
   }
   return used;
 }
