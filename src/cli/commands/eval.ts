@@ -1,11 +1,12 @@
 import { statSync } from 'node:fs';
 import { buildMetrics, cocoPerClass, type PerClassStats } from '../../lib/eval/build-metrics.ts';
+import { type EvalHelper, startEvalHelper } from '../../lib/eval/eval-threads.ts';
 import { evaluateCoco } from '../../lib/eval/evaluate.ts';
 import { loadInputs } from '../../lib/eval/read-files.ts';
 import { formatSummary } from '../../lib/eval/summarize.ts';
 import { writeJsonAtomic } from '../../lib/util/atomic-write.ts';
 import { UserError } from '../../lib/util/errors.ts';
-import { createStages } from '../../lib/util/stages.ts';
+import { createStages, type Stages } from '../../lib/util/stages.ts';
 import { defineCommand, defineOptions, formatHelp, type OptionValues } from '../spec.ts';
 
 const options = defineOptions({
@@ -40,7 +41,6 @@ export function formatPerClassTable(perClass: readonly PerClassStats[]): string 
 export async function evaluate(values: EvalOptions): Promise<number> {
   if (!values.gt || !values.dt)
     throw new UserError(`both --gt and --dt are required\n\n${formatHelp(command)}`);
-  const resamples = values.resamples;
   const statsOnly = values['stats-only'] === true;
   if (statsOnly && values.out) {
     throw new UserError(
@@ -51,9 +51,25 @@ export async function evaluate(values: EvalOptions): Promise<number> {
     [values.gt, values.dt].reduce((s, f) => s + (statSync(f, { throwIfNoEntry: false })?.size ?? 0), 0) > 8e6;
   const stages = createStages(4, process.stderr, !values.quiet && big && process.stderr.isTTY === true);
 
+  // A second thread for large cases, started first so that its start-up overlaps the reading.
+  const helper = big ? startEvalHelper() : undefined;
+  try {
+    return await evaluateWith(values, statsOnly, stages, helper);
+  } finally {
+    await helper?.close();
+  }
+}
+
+async function evaluateWith(
+  values: EvalOptions,
+  statsOnly: boolean,
+  stages: Stages,
+  helper: EvalHelper | undefined,
+): Promise<number> {
+  const resamples = values.resamples;
   // Bytes straight to columns (no object per detection); both files read and hashed concurrently.
   stages.next('reading gt + detections');
-  const { gt, dt } = await loadInputs(values.gt, values.dt, { hash: !statsOnly });
+  const { gt, dt } = await loadInputs(values.gt!, values.dt!, { hash: !statsOnly, helper });
   stages.next('matching and accumulating');
   const evaluation = evaluateCoco(gt, dt);
   if (statsOnly) {
@@ -67,7 +83,10 @@ export async function evaluate(values: EvalOptions): Promise<number> {
     return 0;
   }
   stages.next('extended analysis');
-  const metrics = buildMetrics(evaluation, resamples === undefined ? {} : { bootstrapResamples: resamples });
+  const metrics = buildMetrics(evaluation, {
+    ...(resamples !== undefined && { bootstrapResamples: resamples }),
+    helper,
+  });
   if (values.out) {
     stages.next('writing metric JSON');
     await writeJsonAtomic(values.out, metrics);

@@ -1,6 +1,7 @@
 import type { Metrics } from '../schema/metrics.ts';
 import { METRICS_SCHEMA_VERSION } from '../schema/metrics-version.ts';
 import { analyze } from './analysis/index.ts';
+import type { EvalHelper } from './eval-threads.ts';
 import type { CocoEvaluation } from './evaluate.ts';
 import type { CocoGt } from './load.ts';
 import { EVALUATOR_VERSION } from './params.ts';
@@ -17,6 +18,8 @@ export interface MetricsContext {
   samples?: Metrics['samples'];
   bootstrapResamples?: number;
   seed?: number;
+  /** A running second thread of the evaluator, for the bootstrap (eval-threads.ts). */
+  helper?: EvalHelper | undefined;
 }
 
 /** Non-crowd GT boxes per category index: the metric JSON's `gt` per class. */
@@ -48,6 +51,7 @@ export function buildMetrics(evaluation: CocoEvaluation, ctx: MetricsContext = {
     bootstrap: {
       ...(ctx.bootstrapResamples !== undefined && { resamples: ctx.bootstrapResamples }),
       ...(ctx.seed !== undefined && { seed: ctx.seed }),
+      helper: ctx.helper,
     },
   });
   const gtCount = countedGtPerClass(gt);

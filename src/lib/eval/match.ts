@@ -28,10 +28,12 @@ export interface Matches {
    */
   readonly flags: Uint32Array;
   /**
-   * For area range 'all': per detection × threshold (d*T + t), 1 + the index of the matched GT
-   * annotation, or 0 when unmatched (zero-based would need a 5M-entry fill before matching).
+   * For area range 'all' at IoU threshold index matchedGtT: per detection, 1 + the index of the
+   * matched GT annotation, or 0 when unmatched. One threshold only (the analysis reads IoU .50's);
+   * all ten would hold 40 bytes per detection.
    */
   readonly matchedGt: Int32Array;
+  readonly matchedGtT: number;
   /** Per category × area range (k*A + a): number of GT that are not ignored (pycocotools' npig). */
   readonly npig: Float64Array;
   /** Number of IoU thresholds and of area ranges, for indexing the arrays above. */
@@ -109,7 +111,9 @@ export function matchDetections(gt: CocoGt, dt: Detections, params: EvalParams):
   const img = new Int32Array(cap);
   const score = new Float64Array(cap);
   const flags = new Uint32Array(cap * A);
-  const matchedGt = new Int32Array(cap * T);
+  const matchedGt = new Int32Array(cap);
+  // IoU .50, where the analysis reads matches (the first threshold when .50 is not evaluated).
+  const matchedGtT = Math.max(0, params.iouThrs.indexOf(0.5));
   const npig = new Float64Array(K * A);
 
   const thr = Float64Array.from(params.iouThrs, (t) => Math.min(t, 1 - 1e-10));
@@ -257,7 +261,7 @@ export function matchDetections(gt: CocoGt, dt: Detections, params: EvalParams):
             if (ga.id[annIndex] !== 0) f |= 1 << t;
             if (gtIgn[m] === 1) f |= 1 << (IGNORE_SHIFT + t);
             flags[(e + d) * A + ai]! |= f;
-            if (ai === 0) matchedGt[(e + d) * T + t] = annIndex + 1;
+            if (ai === 0 && t === matchedGtT) matchedGt[e + d] = annIndex + 1;
           }
         }
         // Unmatched detections outside the area range are ignored ("dtm == 0", so also GT id 0).
@@ -280,7 +284,8 @@ export function matchDetections(gt: CocoGt, dt: Detections, params: EvalParams):
     score: score.subarray(0, e),
     catStart,
     flags: flags.subarray(0, e * A),
-    matchedGt: matchedGt.subarray(0, e * T),
+    matchedGt: matchedGt.subarray(0, e),
+    matchedGtT,
     npig,
     T,
     A,

@@ -5,9 +5,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import { UserError } from '../util/errors.ts';
+import type { EvalHelper } from './eval-threads.ts';
 import type { CocoGt, Detections } from './load.ts';
 import { readGt } from './read-gt.ts';
-import { readDetections } from './read-results.ts';
+import type { ScannedRows } from './read-results.ts';
+import { entryBoundary, readDetections, readDetectionsSplit } from './read-results.ts';
 
 async function readBytes(file: string): Promise<Buffer> {
   try {
@@ -36,14 +38,23 @@ function release(bytes: Buffer): void {
     buffer.transfer(0);
 }
 
+/** Below this size a results file is scanned by one thread (the hand-off costs more than it saves). */
+const SPLIT_MIN_BYTES = 4e6;
+/**
+ * The share of a results file this thread scans when a helper takes the rest: less than half,
+ * since this thread also scans the ground truth meanwhile.
+ */
+const HEAD_SHARE = 0.45;
+
 /**
  * Both inputs of an evaluation, read and hashed concurrently. With `hash: false` (nothing will
- * record the hashes, as for `podium eval --stats-only`) sha256 is left empty.
+ * record the hashes, as for `podium eval --stats-only`) sha256 is left empty. With a helper
+ * thread, a large results file is scanned in two parts at once (readDetectionsSplit).
  */
 export async function loadInputs(
   gtFile: string,
   dtFile: string,
-  options: { hash?: boolean } = {},
+  options: { hash?: boolean; helper?: EvalHelper | undefined } = {},
 ): Promise<{ gt: CocoGt; dt: Detections }> {
   const hash = options.hash ?? true;
   const dtBytes = readBytes(dtFile);
@@ -51,12 +62,24 @@ export async function loadInputs(
   dtBytes.catch(() => {});
   const gtBytes = await readBytes(gtFile);
   const gtSha = hash ? sha256Hex(gtBytes) : '';
-  const gt = readGt(gtBytes, gtFile, '');
   const bytes = await dtBytes;
+  const helper = options.helper;
+  const split =
+    helper && bytes.length >= SPLIT_MIN_BYTES
+      ? entryBoundary(bytes, Math.floor(bytes.length * HEAD_SHARE))
+      : -1;
+  let tail: Promise<ScannedRows | undefined> | undefined;
+  if (helper && split > 0) {
+    const copy = new Uint8Array(bytes.subarray(split));
+    tail = helper.run({ kind: 'scan', bytes: copy }, [copy.buffer]).then((a) => (a.ok ? a.rows : undefined));
+  }
   const dtSha = hash ? sha256Hex(bytes) : '';
-  const dt = readDetections(bytes, dtFile, '', gt);
-  release(bytes);
+  const gt = readGt(gtBytes, gtFile, '');
   release(gtBytes);
+  const dt = tail
+    ? await readDetectionsSplit(bytes, dtFile, '', gt, split, tail)
+    : readDetections(bytes, dtFile, '', gt);
+  release(bytes);
   return { gt: { ...gt, sha256: await gtSha }, dt: { ...dt, sha256: await dtSha } };
 }
 

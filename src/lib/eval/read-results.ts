@@ -5,6 +5,8 @@
  * validation, reruns the JSON.parse path (detectionsFromJson), so results and error messages are
  * those of that path by construction. tests/eval/read-fast.test.ts checks both against JSON.parse.
  */
+
+import { discard } from './discard.ts';
 import {
   CLOSE_BRACE,
   CLOSE_BRACKET,
@@ -15,7 +17,8 @@ import {
   OPEN_BRACKET,
 } from './json-scan.ts';
 import type { CocoGt, Detections } from './load.ts';
-import { detectionsFromJson, parseJsonText } from './load.ts';
+import { allocDetections, detectionsFromJson, parseJsonText } from './load.ts';
+import { B_Comma, ids, isWs, plainEntry } from './results-plain-entry.ts';
 
 const KEYS = keySet(['image_id', 'category_id', 'bbox', 'score']);
 const ALL_FIELDS = 15;
@@ -43,106 +46,234 @@ export function idLookup(sortedIds: Float64Array): IdLookup {
   return { get: (id) => map.get(id) ?? -1 };
 }
 
-function grow<T extends Int32Array | Float64Array>(a: T, n: number): T {
-  const b = new (a.constructor as new (n: number) => T)(n);
+/**
+ * Entries as scanned, before the GT is consulted: raw image and category ids, boxes and scores,
+ * every array exactly n long. A second thread scans the tail of a large file into these
+ * (eval-worker.ts); toDetections maps the ids of all parts at once.
+ */
+export interface ScannedRows {
+  readonly n: number;
+  readonly imageId: Float64Array;
+  readonly catId: Float64Array;
+  readonly x: Float64Array;
+  readonly y: Float64Array;
+  readonly w: Float64Array;
+  readonly h: Float64Array;
+  readonly score: Float64Array;
+}
+
+const ROW_COLUMNS = ['imageId', 'catId', 'x', 'y', 'w', 'h', 'score'] as const;
+
+function grow(a: Float64Array, n: number): Float64Array<ArrayBuffer> {
+  const b = new Float64Array(n);
   b.set(a);
+  (a.buffer as ArrayBuffer).transfer(0);
   return b;
 }
 
-/** The fast path alone: throws FALLBACK where readDetections would take the JSON.parse path. */
-export function scanDetections(bytes: Uint8Array, sha256: string, gt: CocoGt): Detections {
-  const s = new JsonScanner(bytes);
-  const imgs = idLookup(gt.imageIds);
-  const cats = idLookup(gt.categoryIds);
-  let cap = Math.max(16, Math.ceil(bytes.length / 64));
-  let img = new Int32Array(cap);
-  let cat = new Int32Array(cap);
+/**
+ * Scans entries from s.pos (the first byte of an entry, or whitespace before it) until the array
+ * closes, when the document must end; or, with stopAt >= 0, until the next entry would start
+ * exactly at stopAt (`stopped`). Every check of detectionsFromJson but the ids' is made here.
+ */
+export function scanEntries(
+  s: JsonScanner,
+  sizeHint: number,
+  stopAt: number,
+): { rows: ScannedRows; stopped: boolean } {
+  let cap = Math.max(16, Math.ceil(sizeHint / 64));
+  let imageIds = new Float64Array(cap);
+  let catIds = new Float64Array(cap);
   let x = new Float64Array(cap);
   let y = new Float64Array(cap);
   let w = new Float64Array(cap);
   let h = new Float64Array(cap);
   let score = new Float64Array(cap);
   let n = 0;
-  let lastImageId = Number.NaN;
-  let lastImg = -1;
-  if (s.open(OPEN_BRACKET, CLOSE_BRACKET)) {
-    do {
-      if (n === cap) {
-        cap = Math.ceil(cap * 1.5);
-        img = grow(img, cap);
-        cat = grow(cat, cap);
-        x = grow(x, cap);
-        y = grow(y, cap);
-        w = grow(w, cap);
-        h = grow(h, cap);
-        score = grow(score, cap);
+  let stopped = false;
+  for (;;) {
+    if (n === cap) {
+      cap = Math.ceil(cap * 1.5);
+      imageIds = grow(imageIds, cap);
+      catIds = grow(catIds, cap);
+      x = grow(x, cap);
+      y = grow(y, cap);
+      w = grow(w, cap);
+      h = grow(h, cap);
+      score = grow(score, cap);
+    }
+    const start = s.pos;
+    let seen = plainEntry(s, n, x, y, w, h, score);
+    let imageId = ids[0]!;
+    let catId = ids[1]!;
+    if (seen < 0) {
+      s.pos = start;
+      seen = 0;
+    }
+    if (s.pos === start && s.open(OPEN_BRACE, CLOSE_BRACE)) {
+      do {
+        const k = s.keyIn(KEYS);
+        if (k === 0) {
+          imageId = s.numberValue();
+          seen |= 1;
+        } else if (k === 1) {
+          catId = s.numberValue();
+          seen |= 2;
+        } else if (k === 2) {
+          s.expect(OPEN_BRACKET);
+          x[n] = s.numberValue();
+          s.expect(B_Comma);
+          y[n] = s.numberValue();
+          s.expect(B_Comma);
+          w[n] = s.numberValue();
+          s.expect(B_Comma);
+          h[n] = s.numberValue();
+          s.expect(CLOSE_BRACKET);
+          seen |= 4;
+        } else if (k === 3) {
+          score[n] = s.numberValue();
+          seen |= 8;
+        } else s.skip();
+      } while (s.more(CLOSE_BRACE));
+    }
+    // Every check of detectionsFromJson; a failure reruns it for its message.
+    if (seen !== ALL_FIELDS) throw FALLBACK;
+    if (!(w[n]! >= 0 && h[n]! >= 0)) throw FALLBACK;
+    if (!(Number.isFinite(x[n]! + y[n]! + w[n]! + h[n]!) && Number.isFinite(score[n]!))) throw FALLBACK;
+    imageIds[n] = imageId;
+    catIds[n] = catId;
+    n++;
+    if (!s.more(CLOSE_BRACKET)) {
+      if (!s.atEnd()) throw FALLBACK;
+      break;
+    }
+    if (stopAt >= 0) {
+      s.ws();
+      if (s.pos === stopAt) {
+        stopped = true;
+        break;
       }
-      let seen = 0;
-      let imageId = 0;
-      let catId = 0;
-      if (s.open(OPEN_BRACE, CLOSE_BRACE)) {
-        do {
-          const k = s.keyIn(KEYS);
-          if (k === 0) {
-            imageId = s.numberValue();
-            seen |= 1;
-          } else if (k === 1) {
-            catId = s.numberValue();
-            seen |= 2;
-          } else if (k === 2) {
-            s.expect(OPEN_BRACKET);
-            x[n] = s.numberValue();
-            s.expect(44);
-            y[n] = s.numberValue();
-            s.expect(44);
-            w[n] = s.numberValue();
-            s.expect(44);
-            h[n] = s.numberValue();
-            s.expect(CLOSE_BRACKET);
-            seen |= 4;
-          } else if (k === 3) {
-            score[n] = s.numberValue();
-            seen |= 8;
-          } else s.skip();
-        } while (s.more(CLOSE_BRACE));
-      }
-      // Every check of detectionsFromJson; a failure reruns it for its message.
-      if (seen !== ALL_FIELDS) throw FALLBACK;
-      if (imageId !== lastImageId) {
-        lastImg = imgs.get(imageId);
-        if (lastImg < 0) throw FALLBACK;
-        lastImageId = imageId;
-      }
-      const c = cats.get(catId);
-      if (c < 0) throw FALLBACK;
-      if (!(w[n]! >= 0 && h[n]! >= 0)) throw FALLBACK;
-      if (!(Number.isFinite(x[n]! + y[n]! + w[n]! + h[n]!) && Number.isFinite(score[n]!))) throw FALLBACK;
-      img[n] = lastImg;
-      cat[n] = c;
-      n++;
-    } while (s.more(CLOSE_BRACKET));
+    }
   }
-  if (!s.atEnd()) throw FALLBACK;
-  return {
-    length: n,
-    img: exact(img, n),
-    cat: exact(cat, n),
+  const rows = {
+    n,
+    imageId: exact(imageIds, n),
+    catId: exact(catIds, n),
     x: exact(x, n),
     y: exact(y, n),
     w: exact(w, n),
     h: exact(h, n),
     score: exact(score, n),
-    sha256,
   };
+  return { rows, stopped };
+}
+
+/**
+ * The first offset at or after `from` that looks like the start of an entry (`}`, a comma, `{`,
+ * whitespace between): where a second thread can begin scanning; -1 when there is none. A guess
+ * only (the bytes could sit inside a string): the first thread accepts it only if its own scan
+ * reaches an entry start exactly there (scanEntries' stopAt).
+ */
+export function entryBoundary(bytes: Uint8Array, from: number): number {
+  for (let p = Math.max(from, 0); p < bytes.length; p++) {
+    if (bytes[p] !== CLOSE_BRACE) continue;
+    let q = p + 1;
+    while (isWs(bytes[q])) q++;
+    if (bytes[q] !== B_Comma) continue;
+    q++;
+    while (isWs(bytes[q])) q++;
+    if (bytes[q] === OPEN_BRACE) return q;
+  }
+  return -1;
+}
+
+/** Scanned parts, in file order, to Detections: ids to indices (throws FALLBACK for an unknown one). */
+export function toDetections(parts: readonly ScannedRows[], gt: CocoGt, sha256: string): Detections {
+  const imgs = idLookup(gt.imageIds);
+  const cats = idLookup(gt.categoryIds);
+  const n = parts.reduce((sum, part) => sum + part.n, 0);
+  const out = allocDetections(n, sha256);
+  let lastImageId = Number.NaN;
+  let lastImg = -1;
+  let o = 0;
+  for (const part of parts) {
+    for (let i = 0; i < part.n; i++) {
+      const imageId = part.imageId[i]!;
+      // Results list an image's detections together: one lookup per run of the same image.
+      if (imageId !== lastImageId) {
+        lastImg = imgs.get(imageId);
+        if (lastImg < 0) throw FALLBACK;
+        lastImageId = imageId;
+      }
+      const c = cats.get(part.catId[i]!);
+      if (c < 0) throw FALLBACK;
+      out.img[o + i] = lastImg;
+      out.cat[o + i] = c;
+    }
+    out.x.set(part.x, o);
+    out.y.set(part.y, o);
+    out.w.set(part.w, o);
+    out.h.set(part.h, o);
+    out.score.set(part.score, o);
+    o += part.n;
+  }
+  return out;
+}
+
+/** Frees scanned rows now (their columns are copied into Detections). */
+export function releaseRows(rows: ScannedRows): void {
+  for (const key of ROW_COLUMNS) discard(rows[key]);
+}
+
+/** The fast path alone: throws FALLBACK where readDetections would take the JSON.parse path. */
+export function scanDetections(bytes: Uint8Array, sha256: string, gt: CocoGt): Detections {
+  const s = new JsonScanner(bytes);
+  if (!s.open(OPEN_BRACKET, CLOSE_BRACKET)) {
+    if (!s.atEnd()) throw FALLBACK;
+    return allocDetections(0, sha256);
+  }
+  const { rows } = scanEntries(s, bytes.length, -1);
+  const dt = toDetections([rows], gt, sha256);
+  releaseRows(rows);
+  return dt;
+}
+
+/**
+ * The fast path on two threads: this one scans up to `split` (an entryBoundary) while `tail`
+ * brings the rows another thread scanned from there. If this thread's scan does not reach an
+ * entry start exactly at `split`, or the tail failed (undefined), this thread scans on by itself:
+ * the result is scanDetections' in every case.
+ */
+export async function scanDetectionsSplit(
+  bytes: Uint8Array,
+  sha256: string,
+  gt: CocoGt,
+  split: number,
+  tail: Promise<ScannedRows | undefined>,
+): Promise<Detections> {
+  const s = new JsonScanner(bytes);
+  if (!s.open(OPEN_BRACKET, CLOSE_BRACKET)) {
+    if (!s.atEnd()) throw FALLBACK;
+    return allocDetections(0, sha256);
+  }
+  const head = scanEntries(s, split, split);
+  const parts = [head.rows];
+  if (head.stopped) {
+    const rows = await tail;
+    parts.push(rows ?? scanEntries(s, bytes.length - split, -1).rows);
+  }
+  const dt = toDetections(parts, gt, sha256);
+  for (const part of parts) releaseRows(part);
+  return dt;
 }
 
 /**
  * The first n entries in an array of their own; the estimate-sized original is freed at once
  * (detached) rather than left to a full GC, so that only exact-size columns stay resident.
  */
-function exact<T extends Int32Array | Float64Array>(a: T, n: number): T {
+function exact(a: Float64Array, n: number): Float64Array {
   if (n === a.length) return a;
-  const out = a.slice(0, n) as T;
+  const out = a.slice(0, n);
   (a.buffer as ArrayBuffer).transfer(0);
   return out;
 }
@@ -151,6 +282,27 @@ function exact<T extends Int32Array | Float64Array>(a: T, n: number): T {
 export function readDetections(bytes: Uint8Array, file: string, sha256: string, gt: CocoGt): Detections {
   try {
     return scanDetections(bytes, sha256, gt);
+  } catch (err) {
+    if (err !== FALLBACK) throw err;
+  }
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  return detectionsFromJson(parseJsonText(text, file), file, sha256, gt);
+}
+
+/**
+ * readDetections with the tail from another thread (scanDetectionsSplit); the same result, or the
+ * same error, as readDetections.
+ */
+export async function readDetectionsSplit(
+  bytes: Uint8Array,
+  file: string,
+  sha256: string,
+  gt: CocoGt,
+  split: number,
+  tail: Promise<ScannedRows | undefined>,
+): Promise<Detections> {
+  try {
+    return await scanDetectionsSplit(bytes, sha256, gt, split, tail);
   } catch (err) {
     if (err !== FALLBACK) throw err;
   }

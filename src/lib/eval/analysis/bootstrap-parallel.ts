@@ -10,6 +10,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Uncertainty } from '../../schema/metrics.ts';
 import { discard } from '../discard.ts';
+import type { EvalHelper } from '../eval-threads.ts';
 import type { CocoEvaluation } from '../evaluate.ts';
 import type { BootstrapOptions, BootstrapPlan, BootstrapWork } from './bootstrap.ts';
 import {
@@ -27,6 +28,8 @@ import {
 export interface ParallelOptions extends BootstrapOptions {
   /** 1: this thread only; 2: with a worker; default: 2 on cases large enough to gain from it. */
   readonly threads?: 1 | 2;
+  /** The evaluator's running second thread, used instead of starting a worker of its own. */
+  readonly helper?: EvalHelper | undefined;
 }
 
 /** Below this many (evaluated detections × resamples) the worker's start-up outweighs its help. */
@@ -57,7 +60,10 @@ export function startBootstrap(evaluation: CocoEvaluation, options: ParallelOpti
   // On two threads the plan lives in shared memory: the worker reads it instead of a copy.
   const plan = threads === 2 ? sharedPlan(own) : own;
   const work = newWork(seed, resamples, threads === 2);
-  if (threads === 2) {
+  if (threads === 2 && options.helper) {
+    // Its answer is not awaited: finish() follows the shared counters.
+    void options.helper.run({ kind: 'bootstrap', plan, work });
+  } else if (threads === 2) {
     try {
       const cacheDir = getCompileCacheDir?.();
       const worker = new Worker(new URL('./bootstrap-worker.ts', import.meta.url), {

@@ -97,10 +97,11 @@ export function matchedByTp(
   annotations: number,
   minScore: number,
 ): Uint8Array {
+  if (t !== matches.matchedGtT)
+    throw new Error(`matched GT are recorded at IoU threshold index ${matches.matchedGtT}, not ${t}`);
   const used = new Uint8Array(annotations);
-  const T = matches.T;
   for (let e = 0; e < matches.length; e++) {
-    if (status[e] === TP && matches.score[e]! >= minScore) used[matches.matchedGt[e * T + t]! - 1] = 1;
+    if (status[e] === TP && matches.score[e]! >= minScore) used[matches.matchedGt[e]! - 1] = 1;
   }
   return used;
 }

@@ -22,6 +22,7 @@ import {
   errorBreakdown,
   LOC,
   MISS,
+  removalAps,
 } from './tide.ts';
 
 function analyse(ev: CocoEvaluation) {
@@ -192,6 +193,11 @@ describe('TIDE error breakdown', () => {
       expect(c.cls + c.loc + c.both + c.dupe + c.bkg).toBe(fps);
       for (const v of Object.values(errorBreakdown(e, a))) expect(v.dAP50).toBeGreaterThanOrEqual(0);
       expect(MISS).toBe(32);
+      // The one-pass removal fixes give apWithFixes' bits.
+      const r = removalAps(e, a);
+      expect([r.base, r.both, r.dupe, r.bkg, r.miss]).toEqual(
+        [0, BOTH, DUPE, BKG, MISS].map((fix) => apWithFixes(e, a, fix)),
+      );
     });
   }
 });

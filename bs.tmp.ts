@@ -1,0 +1,10 @@
+import { loadDetections, loadGt } from './src/lib/eval/read-files.ts';
+import { evaluateCoco } from './src/lib/eval/evaluate.ts';
+import { bootstrapAp } from './src/lib/eval/analysis/bootstrap.ts';
+const dir = '.podium/bench/coco-scale';
+const gt = await loadGt(`${dir}/gt.json`);
+const dt = await loadDetections(`${dir}/dt.json`, gt);
+const ev = evaluateCoco(gt, dt);
+const t = performance.now();
+const u = bootstrapAp(ev);
+console.log('bootstrap', (performance.now() - t).toFixed(1), JSON.stringify(u.AP));

@@ -1,0 +1,13 @@
+import { readFileSync } from 'node:fs';
+import { readGt } from './src/lib/eval/read-gt.ts';
+import { readDetections } from './src/lib/eval/read-results.ts';
+const C = '.podium/bench/coco-scale';
+let t = performance.now();
+const gb = readFileSync(`${C}/gt.json`); const db = readFileSync(`${C}/dt.json`);
+console.log('readFile', (performance.now() - t).toFixed(1));
+t = performance.now();
+const gt = readGt(gb, 'gt', '');
+console.log('gt', (performance.now() - t).toFixed(1));
+t = performance.now();
+const dt = readDetections(db, 'dt', '', gt);
+console.log('dt', (performance.now() - t).toFixed(1), dt.length);
