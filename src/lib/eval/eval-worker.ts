@@ -3,6 +3,7 @@
  * results file (read-results.ts) or claiming bootstrap batches (bootstrap.ts). A job's answer is
  * what the main thread would have computed itself, so who does what never changes a result.
  */
+import { createHash } from 'node:crypto';
 import type { TransferListItem } from 'node:worker_threads';
 import { parentPort } from 'node:worker_threads';
 import type { BootstrapPlan, BootstrapWork } from './analysis/bootstrap.ts';
@@ -12,39 +13,52 @@ import type { ScannedRows } from './read-results.ts';
 import { scanEntries } from './read-results.ts';
 
 export type EvalJob =
-  /** Scan entries from the first byte of `bytes` (an entry start) to the end of the document. */
-  | { readonly kind: 'scan'; readonly bytes: Uint8Array }
+  /**
+   * Scan entries from bytes[from] (an entry start) to the end of the document; with `hash`, the
+   * sha256 of all the bytes first. The bytes are in shared memory: nothing is copied.
+   */
+  | { readonly kind: 'scan'; readonly bytes: Uint8Array; readonly from: number; readonly hash: boolean }
   | { readonly kind: 'bootstrap'; readonly plan: BootstrapPlan; readonly work: BootstrapWork };
 
-/** A scan's rows, or undefined where the fast path gave up (the main thread then scans itself). */
-export type EvalAnswer = { readonly ok: true; readonly rows?: ScannedRows } | { readonly ok: false };
+/**
+ * A scan's rows (absent where the fast path gave up: the main thread then scans on itself) and
+ * digest; { ok: false } when the job failed.
+ */
+export type EvalAnswer =
+  | { readonly ok: true; readonly rows?: ScannedRows; readonly sha256?: string }
+  | { readonly ok: false };
 
-function scanTail(bytes: Uint8Array): ScannedRows | undefined {
+function scanTail(bytes: Uint8Array, from: number): ScannedRows | undefined {
   try {
-    return scanEntries(new JsonScanner(bytes), bytes.length, -1).rows;
+    const s = new JsonScanner(bytes);
+    s.pos = from;
+    return scanEntries(s, bytes.length - from, -1).rows;
   } catch {
     // FALLBACK, or anything else: the main thread's own scan decides.
     return undefined;
   }
 }
 
-parentPort?.on('message', (job: EvalJob) => {
-  if (job.kind === 'scan') {
-    const rows = scanTail(job.bytes);
-    // The copy is done with: free it now rather than at this isolate's next full GC.
-    (job.bytes.buffer as ArrayBuffer).transfer(0);
-    const transfer: TransferListItem[] = [];
-    if (rows)
-      for (const a of Object.values(rows)) if (ArrayBuffer.isView(a)) transfer.push(a.buffer as ArrayBuffer);
-    parentPort?.postMessage({ ok: true, ...(rows && { rows }) } satisfies EvalAnswer, transfer);
-    return;
-  }
-  let answer: EvalAnswer = { ok: true };
-  try {
+function answer(job: EvalJob): { answer: EvalAnswer; transfer: TransferListItem[] } {
+  if (job.kind === 'bootstrap') {
     claimBatches(job.plan, job.work);
-  } catch {
-    // The main thread redoes unfinished batches (bootstrap-parallel.ts).
-    answer = { ok: false };
+    return { answer: { ok: true }, transfer: [] };
   }
-  parentPort?.postMessage(answer);
+  const sha256 = job.hash ? createHash('sha256').update(job.bytes).digest('hex') : undefined;
+  const rows = scanTail(job.bytes, job.from);
+  const transfer: TransferListItem[] = [];
+  if (rows)
+    for (const a of Object.values(rows)) if (ArrayBuffer.isView(a)) transfer.push(a.buffer as ArrayBuffer);
+  return { answer: { ok: true, ...(rows && { rows }), ...(sha256 !== undefined && { sha256 }) }, transfer };
+}
+
+parentPort?.on('message', (job: EvalJob) => {
+  let reply: { answer: EvalAnswer; transfer: TransferListItem[] };
+  try {
+    reply = answer(job);
+  } catch {
+    // The main thread does the job itself (read-files.ts, bootstrap-parallel.ts).
+    reply = { answer: { ok: false }, transfer: [] };
+  }
+  parentPort?.postMessage(reply.answer, reply.transfer);
 });
