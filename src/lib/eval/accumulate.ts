@@ -66,6 +66,92 @@ export function mergeOrder(matches: Matches): { order: Int32Array; byScore: Int3
 }
 
 /**
+ * Per IoU threshold t, the cumulative true and false positives at each true positive of one
+ * (class, area, maxDets) run, in score order: tpAt/fpAt[t * longest + e] for e < count[t].
+ */
+interface Events {
+  readonly tpAt: Float64Array;
+  readonly fpAt: Float64Array;
+  readonly count: Int32Array;
+  /** True positives and (partly) ignored detections so far, per threshold. */
+  readonly tp: Int32Array;
+  readonly ig: Int32Array;
+}
+
+/**
+ * The events of the kept detections (positions in merge order) at area index a. Separate
+ * functions for the hot loops, so that V8 optimizes them as called functions instead of waiting
+ * to replace one large function's frame mid-loop (a fresh process runs accumulate once).
+ */
+function countEvents(
+  flagsOrd: Uint32Array,
+  kept: Int32Array,
+  nd: number,
+  A: number,
+  a: number,
+  longest: number,
+  allIgnored: number,
+  ev: Events,
+): void {
+  const { tpAt, fpAt, count, tp, ig } = ev;
+  const T = count.length;
+  count.fill(0);
+  tp.fill(0);
+  ig.fill(0);
+  let ignoredAll = 0;
+  for (let i = 0; i < nd; i++) {
+    const f = flagsOrd[kept[i]! * A + a]!;
+    if (f === 0) continue; // a false positive at every threshold
+    if (f === allIgnored) {
+      ignoredAll++;
+      continue;
+    }
+    for (let t = 0; t < T; t++) {
+      if (f & (1 << (IGNORE_SHIFT + t))) ig[t]!++;
+      else if (f & (1 << t)) {
+        const n = ++tp[t]!;
+        const e = t * longest + count[t]!++;
+        tpAt[e] = n;
+        // Detections so far (i + 1) minus the ignored and the true positives.
+        fpAt[e] = i + 1 - ignoredAll - ig[t]! - n;
+      }
+    }
+  }
+}
+
+/**
+ * Interpolated precision at the recall thresholds from ne events at ev.tpAt/fpAt[base..], into
+ * out[at + r]: running maximum from the right, then searchsorted(rc, recThrs, side='left'), the
+ * first prefix with recall >= r (for r = 0 the first prefix, whose running maximum equals the
+ * first event's); 0 past the last recall reached.
+ */
+function interpolate(
+  ev: Events,
+  base: number,
+  ne: number,
+  npig: number,
+  recThrs: Float64Array,
+  env: Float64Array,
+  rcEv: Float64Array,
+  out: Float64Array,
+  at: number,
+): void {
+  let running = 0;
+  for (let e = ne - 1; e >= 0; e--) {
+    const tpE = ev.tpAt[base + e]!;
+    const pr = tpE / (ev.fpAt[base + e]! + tpE + EPS);
+    if (pr > running) running = pr;
+    env[e] = running;
+    rcEv[e] = tpE / npig;
+  }
+  let e = 0;
+  for (let r = 0; r < recThrs.length; r++) {
+    while (e < ne && rcEv[e]! < recThrs[r]!) e++;
+    out[at + r] = e < ne ? env[e]! : 0;
+  }
+}
+
+/**
  * pycocotools computes, for every prefix of the score-sorted detections, recall = tp / npig and
  * precision = tp / (fp + tp + eps), takes the running maximum of precision from the right and
  * reads it at the first prefix whose recall reaches each recall threshold. Recall only grows at
@@ -80,7 +166,8 @@ export function accumulate(matches: Matches, params: EvalParams): Accumulated {
   const K = matches.catStart.length - 1;
   const A = params.areaRng.length;
   const M = params.maxDets.length;
-  const precision = new Float64Array(T * R * K * A * M).fill(-1);
+  // Every entry is written below (from each class's block), so no fill.
+  const precision = new Float64Array(T * R * K * A * M);
   const recall = new Float64Array(T * K * A * M).fill(-1);
   const { order, byScore } = mergeOrder(matches);
   const acc: Accumulated = { T, R, K, A, M, precision, recall, order, byScore };
@@ -88,17 +175,17 @@ export function accumulate(matches: Matches, params: EvalParams): Accumulated {
   let longest = 0;
   for (let k = 0; k < K; k++) longest = Math.max(longest, matches.catStart[k + 1]! - matches.catStart[k]!);
   const kept = new Int32Array(longest);
-  // Per threshold: cumulative tp and fp at each true positive, in score order.
-  const evTp = new Float64Array(T * longest);
-  const evFp = new Float64Array(T * longest);
-  const evCount = new Int32Array(T);
-  const tp = new Int32Array(T);
-  const ig = new Int32Array(T);
+  const events: Events = {
+    tpAt: new Float64Array(T * longest),
+    fpAt: new Float64Array(T * longest),
+    count: new Int32Array(T),
+    tp: new Int32Array(T),
+    ig: new Int32Array(T),
+  };
   const env = new Float64Array(longest);
   const rcEv = new Float64Array(longest);
   const recThrs = params.recThrs;
   const allIgnored = (((1 << T) - 1) << IGNORE_SHIFT) >>> 0;
-  const stride = K * A * M;
   // Flags and ranks gathered once into merge order, so that the 12 passes below (maxDets × area
   // ranges) read memory in sequence instead of jumping across the whole matching output.
   const E = matches.length;
@@ -110,9 +197,14 @@ export function accumulate(matches: Matches, params: EvalParams): Accumulated {
     for (let a = 0; a < A; a++) flagsOrd[p * A + a] = matches.flags[d * A + a]!;
   }
 
+  // One class's precision as [a][m][t][r], contiguous, then copied into precision's [t][r][k][a][m]
+  // twelve neighbours at a time: written straight there, each value would land on a cache line of
+  // its own (R values of one (t, k, a, m) lie K*A*M doubles apart).
+  const block = new Float64Array(A * M * T * R);
   for (let k = 0; k < K; k++) {
     const start = matches.catStart[k]!;
     const end = matches.catStart[k + 1]!;
+    block.fill(-1);
     for (let m = 0; m < M; m++) {
       const maxDet = params.maxDets[m]!;
       let nd = 0;
@@ -120,52 +212,22 @@ export function accumulate(matches: Matches, params: EvalParams): Accumulated {
       for (let a = 0; a < A; a++) {
         const npig = matches.npig[k * A + a]!;
         if (npig === 0) continue;
-        evCount.fill(0);
-        tp.fill(0);
-        ig.fill(0);
-        let ignoredAll = 0;
-        for (let i = 0; i < nd; i++) {
-          const f = flagsOrd[kept[i]! * A + a]!;
-          if (f === 0) continue; // a false positive at every threshold
-          if (f === allIgnored) {
-            ignoredAll++;
-            continue;
-          }
-          for (let t = 0; t < T; t++) {
-            if (f & (1 << (IGNORE_SHIFT + t))) ig[t]!++;
-            else if (f & (1 << t)) {
-              const n = ++tp[t]!;
-              const e = t * longest + evCount[t]!++;
-              evTp[e] = n;
-              // Detections so far (i + 1) minus the ignored and the true positives.
-              evFp[e] = i + 1 - ignoredAll - ig[t]! - n;
-            }
-          }
-        }
+        countEvents(flagsOrd, kept, nd, A, a, longest, allIgnored, events);
         for (let t = 0; t < T; t++) {
-          const ne = evCount[t]!;
-          const base = t * longest;
-          recall[recallIndex(acc, t, k, a, m)] = nd > 0 ? tp[t]! / npig : 0;
-          let running = 0;
-          for (let e = ne - 1; e >= 0; e--) {
-            const tpE = evTp[base + e]!;
-            const pr = tpE / (evFp[base + e]! + tpE + EPS);
-            if (pr > running) running = pr;
-            env[e] = running;
-            rcEv[e] = tpE / npig;
-          }
-          // searchsorted(rc, recThrs, side='left'): the first prefix with recall >= r. For r = 0
-          // that is the first prefix, whose running maximum equals the first event's.
-          const p0 = precisionIndex(acc, t, 0, k, a, m);
-          let e = 0;
-          for (let r = 0; r < R; r++) {
-            while (e < ne && rcEv[e]! < recThrs[r]!) e++;
-            precision[p0 + r * stride] = e < ne && nd > 0 ? env[e]! : 0;
-          }
+          recall[recallIndex(acc, t, k, a, m)] = nd > 0 ? events.tp[t]! / npig : 0;
+          const ne = nd > 0 ? events.count[t]! : 0;
+          interpolate(events, t * longest, ne, npig, recThrs, env, rcEv, block, ((a * M + m) * T + t) * R);
         }
       }
     }
+    for (let t = 0; t < T; t++) {
+      for (let r = 0; r < R; r++) {
+        const p0 = precisionIndex(acc, t, r, k, 0, 0);
+        for (let a = 0; a < A; a++)
+          for (let m = 0; m < M; m++) precision[p0 + a * M + m] = block[((a * M + m) * T + t) * R + r]!;
+      }
+    }
   }
-  discard(flagsOrd, rankOrd, kept, evTp, evFp, env, rcEv);
+  discard(flagsOrd, rankOrd, kept, events.tpAt, events.fpAt, env, rcEv, block);
   return acc;
 }
