@@ -59,7 +59,7 @@ for (let i = 0; i < repeats; i++) {
   time('confusion', () => confusionMatrix(ev, status, 0, conf, byImage, counted), log);
   time('f1', () => f1Scores(ev, conf), log);
   const tide = time('tide classify', () => classifyErrors(ev, status, 0, byImage, counted), log);
-  time('tide dAP (7 APs)', () => errorBreakdown(ev, tide), log);
+  time('tide dAP (3 passes)', () => errorBreakdown(ev, tide), log);
   time('bootstrap (200)', () => bootstrapAp(ev), log);
   if (log) console.log(`  steps total: ${(performance.now() - s0).toFixed(0)} ms`);
   const a0 = performance.now();

@@ -3,7 +3,7 @@ import { discard } from '../discard.ts';
 import type { CocoEvaluation } from '../evaluate.ts';
 import { meanOfDefined } from '../numpy-mean.ts';
 import type { GtByImage } from './gt-by-image.ts';
-import { iouAt, matchedByTp } from './gt-by-image.ts';
+import { matchedByTp } from './gt-by-image.ts';
 import { interpolatedPrecision } from './interpolate.ts';
 import { evaluatedIndex, FP, IGNORED, TP } from './outcomes.ts';
 
@@ -69,6 +69,36 @@ export function classifyErrors(
   const target = new Int32Array(E).fill(-1);
   const counts = { cls: 0, loc: 0, both: 0, dupe: 0, bkg: 0, miss: 0 };
 
+  // The counted GT of each image, contiguous, with what the loop below reads of each: the GT an
+  // image's detections are compared with sit next to each other in memory.
+  const start = new Int32Array(byImage.start.length);
+  let nc = 0;
+  for (let i = 0; i + 1 < byImage.start.length; i++) {
+    start[i] = nc;
+    for (let p = byImage.start[i]!; p < byImage.start[i + 1]!; p++) if (counted[byImage.ann[p]!] === 1) nc++;
+  }
+  start[start.length - 1] = nc;
+  const cAnn = new Int32Array(nc);
+  const cCat = new Int32Array(nc);
+  const cUsed = new Uint8Array(nc);
+  const cx = new Float64Array(nc);
+  const cy = new Float64Array(nc);
+  const cx2 = new Float64Array(nc);
+  const cy2 = new Float64Array(nc);
+  const cArea = new Float64Array(nc);
+  for (let p = 0, c = 0; p < byImage.ann.length; p++) {
+    const g = byImage.ann[p]!;
+    if (counted[g] === 0) continue;
+    cAnn[c] = g;
+    cCat[c] = byImage.cat[p]!;
+    cUsed[c] = used[g]!;
+    cx[c] = byImage.x[p]!;
+    cy[c] = byImage.y[p]!;
+    cx2[c] = byImage.x2[p]!;
+    cy2[c] = byImage.y2[p]!;
+    cArea[c++] = byImage.area[p]!;
+  }
+
   for (let j = 0; j < dt.length; j++) {
     const e = inv[j]!;
     if (e < 0 || status[e] !== FP) continue;
@@ -79,28 +109,33 @@ export function classifyErrors(
     const dy2 = dt.h[j]! + dy;
     const dArea = dt.w[j]! * dt.h[j]!;
     const im = dt.img[j]!;
-    let any = false;
+    const c0 = start[im]!;
+    const c1 = start[im + 1]!;
+    const any = c1 > c0;
     let allMax = 0;
     let sameMax = 0;
     let sameArg = -1;
     let otherMax = 0;
     let otherArg = -1;
     let usedSameMax = 0;
-    for (let p = byImage.start[im]!; p < byImage.start[im + 1]!; p++) {
-      const g = byImage.ann[p]!;
-      if (counted[g] === 0) continue;
-      any = true;
-      const iou = iouAt(byImage, p, dx, dy, dx2, dy2, dArea);
+    for (let c = c0; c < c1; c++) {
+      // iouAt's float operations, in its order.
+      const w = Math.min(dx2, cx2[c]!) - Math.max(dx, cx[c]!);
+      if (w <= 0) continue; // IoU 0 changes no maximum (all start at 0, compared with >)
+      const h = Math.min(dy2, cy2[c]!) - Math.max(dy, cy[c]!);
+      if (h <= 0) continue;
+      const inter = w * h;
+      const iou = inter / (dArea + cArea[c]! - inter);
       if (iou > allMax) allMax = iou;
-      if (byImage.cat[p] === k) {
+      if (cCat[c] === k) {
         if (iou > sameMax) {
           sameMax = iou;
-          sameArg = g;
+          sameArg = cAnn[c]!;
         }
-        if (used[g] === 1 && iou > usedSameMax) usedSameMax = iou;
+        if (cUsed[c] === 1 && iou > usedSameMax) usedSameMax = iou;
       } else if (iou > otherMax) {
         otherMax = iou;
-        otherArg = g;
+        otherArg = cAnn[c]!;
       }
     }
     let type: number;
@@ -129,7 +164,7 @@ export function classifyErrors(
       counts.miss++;
     }
   }
-  discard(inv, usable);
+  discard(inv, usable, start, cAnn, cCat, cUsed, cx, cy, cx2, cy2, cArea);
   return { t, status, errorType, target, used, missed, counts };
 }
 
@@ -165,10 +200,15 @@ export function apWithFixes(evaluation: CocoEvaluation, analysis: TideAnalysis, 
   for (let k = 0; k < K; k++) positives[k] = matches.npig[k * A]!;
 
   // The surviving cls/loc error per unmatched GT.
+  // The detections the fix acts on, ascending: usually a small part of all.
+  let nActed = 0;
+  for (let e = 0; e < E; e++) if ((errorType[e]! & fix) !== 0) nActed++;
+  const acted = new Int32Array(nActed);
+  for (let e = 0, i = 0; e < E; e++) if ((errorType[e]! & fix) !== 0) acted[i++] = e;
   const best = new Int32Array(ga.length).fill(-1);
   const fixable = fix & (CLS | LOC);
   if (fixable !== 0) {
-    for (let e = 0; e < E; e++) {
+    for (const e of acted) {
       if ((errorType[e]! & fixable) === 0) continue;
       const g = target[e]!;
       if (used[g] === 1) continue;
@@ -177,9 +217,8 @@ export function apWithFixes(evaluation: CocoEvaluation, analysis: TideAnalysis, 
     }
   }
   const movedCount = new Int32Array(K + 1);
-  for (let e = 0; e < E; e++) {
+  for (const e of acted) {
     const type = errorType[e]!;
-    if ((type & fix) === 0) continue;
     if ((type & fixable) !== 0 && best[target[e]!] === e) {
       if (type === LOC) status[position[e]!] = TP;
       else {
@@ -194,7 +233,7 @@ export function apWithFixes(evaluation: CocoEvaluation, analysis: TideAnalysis, 
   for (let k = 0; k < K; k++) movedCount[k + 1]! += movedCount[k]!;
   const moved = new Int32Array(movedCount[K]!);
   const fill = movedCount.slice(0, K);
-  for (let e = 0; e < E; e++) {
+  for (const e of acted) {
     if (errorType[e] === CLS && (fix & CLS) !== 0 && best[target[e]!] === e)
       moved[fill[ga.cat[target[e]!]!]!++] = e;
   }
@@ -228,6 +267,7 @@ export function apWithFixes(evaluation: CocoEvaluation, analysis: TideAnalysis, 
   const { tpAt, fpAt, env, rc } = g;
   const precision = new Float64Array(R * K).fill(-1);
   const order = acc.order;
+  const { score, img } = matches;
   for (let k = 0; k < K; k++) {
     if (positives[k] === 0) continue;
     let tp = 0;
@@ -236,24 +276,34 @@ export function apWithFixes(evaluation: CocoEvaluation, analysis: TideAnalysis, 
     let m = movedCount[k]!;
     const mEnd = movedCount[k + 1]!;
     const end = matches.catStart[k + 1]!;
-    for (let i = matches.catStart[k]!; i <= end; i++) {
-      // Moved detections that sort before this one (all of them at the end).
+    for (let i = matches.catStart[k]!; i < end; i++) {
+      // Moved detections that sort before this one (before(), inline: this loop visits every
+      // detection of the class).
       if (m < mEnd) {
-        const e = i < end ? order[i]! : -1;
-        while (m < mEnd && (e < 0 || before(moved[m]!, e))) {
+        const e = order[i]!;
+        const es = score[e]!;
+        const ei = img[e]!;
+        for (; m < mEnd; m++) {
+          const d = moved[m]!;
+          const ds = score[d]!;
+          if (!(ds > es || (ds === es && img[d]! < ei))) break;
           tp++;
           tpAt[n] = tp;
           fpAt[n++] = fp;
-          m++;
         }
       }
-      if (i === end) break;
       const st = status[i];
       if (st === TP) {
         tp++;
         tpAt[n] = tp;
         fpAt[n++] = fp;
       } else if (st === FP) fp++;
+    }
+    // Moved detections after the last one.
+    for (; m < mEnd; m++) {
+      tp++;
+      tpAt[n] = tp;
+      fpAt[n++] = fp;
     }
     interpolatedPrecision(tpAt, fpAt, 0, n, positives[k]!, params.recThrs, env, rc, precision, k, K);
   }
