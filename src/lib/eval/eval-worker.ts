@@ -1,6 +1,7 @@
 /**
  * The evaluator's second thread (eval-threads.ts), one job at a time: scanning the tail of a
- * results file (read-results.ts) or claiming bootstrap batches (bootstrap.ts). A job's answer is
+ * results file (read-results.ts), sorting the detections by score while the main thread matches
+ * (accumulate.ts), or claiming bootstrap batches (bootstrap.ts). A job's answer is
  * what the main thread would have computed itself, so who does what never changes a result.
  */
 import { createHash } from 'node:crypto';
@@ -11,6 +12,7 @@ import { claimBatches } from './analysis/bootstrap.ts';
 import { JsonScanner } from './json-scan.ts';
 import type { ScannedRows } from './read-results.ts';
 import { scanEntries } from './read-results.ts';
+import { sortByScoreDesc } from './stable-sort.ts';
 
 export type EvalJob =
   /**
@@ -18,6 +20,8 @@ export type EvalJob =
    * sha256 of all the bytes first. The bytes are in shared memory: nothing is copied.
    */
   | { readonly kind: 'scan'; readonly bytes: Uint8Array; readonly from: number; readonly hash: boolean }
+  /** Every detection by descending score, ties by index (accumulate.ts mergeOrder's detOrder). */
+  | { readonly kind: 'scoreOrder'; readonly score: Float64Array }
   | { readonly kind: 'bootstrap'; readonly plan: BootstrapPlan; readonly work: BootstrapWork };
 
 /**
@@ -25,7 +29,7 @@ export type EvalJob =
  * digest; { ok: false } when the job failed.
  */
 export type EvalAnswer =
-  | { readonly ok: true; readonly rows?: ScannedRows; readonly sha256?: string }
+  | { readonly ok: true; readonly rows?: ScannedRows; readonly sha256?: string; readonly order?: Int32Array }
   | { readonly ok: false };
 
 function scanTail(bytes: Uint8Array, from: number): ScannedRows | undefined {
@@ -43,6 +47,12 @@ function answer(job: EvalJob): { answer: EvalAnswer; transfer: TransferListItem[
   if (job.kind === 'bootstrap') {
     claimBatches(job.plan, job.work);
     return { answer: { ok: true }, transfer: [] };
+  }
+  if (job.kind === 'scoreOrder') {
+    const identity = new Int32Array(job.score.length);
+    for (let i = 0; i < identity.length; i++) identity[i] = i;
+    const order = sortByScoreDesc(identity, job.score);
+    return { answer: { ok: true, order }, transfer: [order.buffer as ArrayBuffer] };
   }
   const sha256 = job.hash ? createHash('sha256').update(job.bytes).digest('hex') : undefined;
   const rows = scanTail(job.bytes, job.from);
