@@ -13,7 +13,8 @@ import { countedGt, groupGtByImage } from '../src/lib/eval/analysis/gt-by-image.
 import { analyze } from '../src/lib/eval/analysis/index.ts';
 import { outcomes } from '../src/lib/eval/analysis/outcomes.ts';
 import { prCurves } from '../src/lib/eval/analysis/pr-curves.ts';
-import { classifyErrors, errorBreakdown } from '../src/lib/eval/analysis/tide.ts';
+import { classifyErrors } from '../src/lib/eval/analysis/tide.ts';
+import { errorBreakdown } from '../src/lib/eval/analysis/tide-fixes.ts';
 import { evaluateCoco } from '../src/lib/eval/evaluate.ts';
 import { loadDetections, loadGt } from '../src/lib/eval/read-files.ts';
 

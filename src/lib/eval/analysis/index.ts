@@ -19,7 +19,8 @@ import { countedGt, groupGtByImage } from './gt-by-image.ts';
 import { outcomes } from './outcomes.ts';
 import { areaIndex, iouIndex } from './params-index.ts';
 import { prCurves } from './pr-curves.ts';
-import { classifyErrors, errorBreakdown } from './tide.ts';
+import { classifyErrors } from './tide.ts';
+import { errorBreakdown } from './tide-fixes.ts';
 
 export interface AnalysisOptions {
   readonly bootstrap?: ParallelOptions;

@@ -11,19 +11,8 @@ import {
 import type { CocoEvaluation } from '../evaluate.ts';
 import { countedGt, groupGtByImage } from './gt-by-image.ts';
 import { FP, outcomes } from './outcomes.ts';
-import {
-  ALL_ERRORS,
-  apWithFixes,
-  BKG,
-  BOTH,
-  CLS,
-  classifyErrors,
-  DUPE,
-  errorBreakdown,
-  LOC,
-  MISS,
-  removalAps,
-} from './tide.ts';
+import { ALL_ERRORS, BKG, BOTH, CLS, classifyErrors, DUPE, LOC, MISS } from './tide.ts';
+import { apWithFixes, errorBreakdown, removalAps } from './tide-fixes.ts';
 
 function analyse(ev: CocoEvaluation) {
   return classifyErrors(
