@@ -19,6 +19,11 @@ export function reportError(program: string, err: unknown): number {
 
 /** Runs a program's main and sets the process exit code from its result or error. */
 export async function runProgram(program: string, main: () => Promise<number>): Promise<void> {
+  // Output piped into a reader that stops early (`| head`): stop quietly, as Unix tools do.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
   try {
     process.exitCode = await main();
   } catch (err) {

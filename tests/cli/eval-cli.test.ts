@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { COCO_STAT_NAMES, MetricsSchema } from '../../src/lib/schema/metrics.ts';
+import { makeScaleCase } from '../support/coco-scale-case.ts';
 import { writeParityCase } from '../support/parity-cases.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -135,5 +136,30 @@ describe('podium eval', () => {
     expect(podium('eval', '--gt', join(CASE, 'gt.json')).code).toBe(2);
     expect(podium('eval', '--bogus').code).toBe(2);
     expect(podium('nope').code).toBe(2);
+  });
+
+  it('stops quietly, exit 0, when its reader has closed the pipe (`| true`)', () => {
+    // A case large enough for the helper thread, whose shutdown gives the EPIPE of podium's first
+    // write (`true` exits without reading, long before it) the turn of the event loop to surface.
+    const big = join(dir, 'big');
+    mkdirSync(big);
+    const c = makeScaleCase(7, 1100, 100, 80);
+    writeFileSync(join(big, 'gt.json'), c.gtText);
+    writeFileSync(join(big, 'dt.json'), c.dtText);
+    expect(statSync(join(big, 'dt.json')).size + statSync(join(big, 'gt.json')).size).toBeGreaterThan(8e6);
+    const script = '{ "$0" "$1" eval --gt "$2" --dt "$3" --stats-only; echo "exit $?" >&2; } | true';
+    const r = spawnSync(
+      'sh',
+      [
+        '-c',
+        script,
+        process.execPath,
+        join(ROOT, 'bin/podium.mjs'),
+        join(big, 'gt.json'),
+        join(big, 'dt.json'),
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(r.stderr).toBe('exit 0\n');
   });
 });

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
-import { buildMetrics, cocoPerClass, type PerClassStats } from '../../lib/eval/build-metrics.ts';
 import { type EvalHelper, evaluateCocoThreaded, startEvalHelper } from '../../lib/eval/eval-threads.ts';
 import { evaluateCoco } from '../../lib/eval/evaluate.ts';
+import { cocoPerClass, type PerClassStats } from '../../lib/eval/per-class.ts';
 import { loadInputs } from '../../lib/eval/read-files.ts';
 import { formatSummary } from '../../lib/eval/summarize.ts';
 import { writeJsonAtomic } from '../../lib/util/atomic-write.ts';
@@ -83,6 +83,8 @@ async function evaluateWith(
     return 0;
   }
   stages.next('extended analysis');
+  // Loaded only here: --stats-only never pays for the analysis modules.
+  const { buildMetrics } = await import('../../lib/eval/build-metrics.ts');
   const metrics = buildMetrics(evaluation, {
     ...(resamples !== undefined && { bootstrapResamples: resamples }),
     helper,

@@ -3,8 +3,8 @@ import { METRICS_SCHEMA_VERSION } from '../schema/metrics-version.ts';
 import { analyze } from './analysis/index.ts';
 import type { EvalHelper } from './eval-threads.ts';
 import type { CocoEvaluation } from './evaluate.ts';
-import type { CocoGt } from './load.ts';
 import { EVALUATOR_VERSION } from './params.ts';
+import { countedGtPerClass } from './per-class.ts';
 
 /** What the caller knows beyond the two files: the runner fills these, `podium eval` leaves them null. */
 export interface MetricsContext {
@@ -21,28 +21,6 @@ export interface MetricsContext {
   /** A running second thread of the evaluator, for the bootstrap (eval-threads.ts). */
   helper?: EvalHelper | undefined;
 }
-
-/** Non-crowd GT boxes per category index: the metric JSON's `gt` per class. */
-export function countedGtPerClass(gt: CocoGt): number[] {
-  const ann = gt.annotations;
-  const gtCount = new Array<number>(gt.categoryIds.length).fill(0);
-  for (let i = 0; i < ann.length; i++) if (ann.crowd[i] === 0) gtCount[ann.cat[i]!]!++;
-  return gtCount;
-}
-
-/** The COCO part of perClass (no extended analysis), for `podium eval --stats-only`. */
-export function cocoPerClass(evaluation: CocoEvaluation): PerClassStats[] {
-  const { gt, summary } = evaluation;
-  const gtCount = countedGtPerClass(gt);
-  return summary.perClass.map((c, k) => ({
-    id: gt.categoryIds[k]!,
-    name: gt.categoryNames[k]!,
-    gt: gtCount[k]!,
-    ...c,
-  }));
-}
-
-export type PerClassStats = Omit<Metrics['perClass'][number], 'tp' | 'fp' | 'fn' | 'confused'>;
 
 /** Assembles the metric JSON from the COCO stages and the extended analysis. */
 export function buildMetrics(evaluation: CocoEvaluation, ctx: MetricsContext = {}): Metrics {
