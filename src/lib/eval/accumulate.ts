@@ -1,4 +1,5 @@
 import { discard } from './discard.ts';
+import { interpolatedPrecision } from './interpolate.ts';
 import type { Matches } from './match.ts';
 import { IGNORE_SHIFT } from './match.ts';
 import type { EvalParams } from './params.ts';
@@ -30,9 +31,6 @@ export interface Accumulated {
    */
   readonly byScore: Int32Array;
 }
-
-/** np.spacing(1): pycocotools adds it to precision's denominator. */
-const EPS = 2.220446049250313e-16;
 
 export function precisionIndex(
   acc: Accumulated,
@@ -151,38 +149,6 @@ function countEvents(
 }
 
 /**
- * Interpolated precision at the recall thresholds from ne events at ev.tpAt/fpAt[base..], into
- * out[at + r]: running maximum from the right, then searchsorted(rc, recThrs, side='left'), the
- * first prefix with recall >= r (for r = 0 the first prefix, whose running maximum equals the
- * first event's); 0 past the last recall reached.
- */
-function interpolate(
-  ev: Events,
-  base: number,
-  ne: number,
-  npig: number,
-  recThrs: Float64Array,
-  env: Float64Array,
-  rcEv: Float64Array,
-  out: Float64Array,
-  at: number,
-): void {
-  let running = 0;
-  for (let e = ne - 1; e >= 0; e--) {
-    const tpE = ev.tpAt[base + e]!;
-    const pr = tpE / (ev.fpAt[base + e]! + tpE + EPS);
-    if (pr > running) running = pr;
-    env[e] = running;
-    rcEv[e] = tpE / npig;
-  }
-  let e = 0;
-  for (let r = 0; r < recThrs.length; r++) {
-    while (e < ne && rcEv[e]! < recThrs[r]!) e++;
-    out[at + r] = e < ne ? env[e]! : 0;
-  }
-}
-
-/**
  * pycocotools computes, for every prefix of the score-sorted detections, recall = tp / npig and
  * precision = tp / (fp + tp + eps), takes the running maximum of precision from the right and
  * reads it at the first prefix whose recall reaches each recall threshold. Recall only grows at
@@ -247,7 +213,20 @@ export function accumulate(matches: Matches, params: EvalParams, detOrder?: Int3
         for (let t = 0; t < T; t++) {
           recall[recallIndex(acc, t, k, a, m)] = nd > 0 ? events.tp[t]! / npig : 0;
           const ne = nd > 0 ? events.count[t]! : 0;
-          interpolate(events, t * longest, ne, npig, recThrs, env, rcEv, block, ((a * M + m) * T + t) * R);
+          const at = ((a * M + m) * T + t) * R;
+          interpolatedPrecision(
+            events.tpAt,
+            events.fpAt,
+            t * longest,
+            ne,
+            npig,
+            recThrs,
+            env,
+            rcEv,
+            block,
+            at,
+            1,
+          );
         }
       }
     }

@@ -3,8 +3,8 @@ import type { Uncertainty } from '../../schema/metrics.ts';
 import { isPositiveInt } from '../../util/numbers.ts';
 import { mulberry32 } from '../../util/prng.ts';
 import type { CocoEvaluation } from '../evaluate.ts';
+import { EPS } from '../interpolate.ts';
 import { IGNORE_SHIFT } from '../match.ts';
-import { EPS } from './interpolate.ts';
 import { iouIndex } from './params-index.ts';
 
 /**

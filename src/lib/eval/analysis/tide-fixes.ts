@@ -5,8 +5,8 @@
 import type { ErrorBreakdown } from '../../schema/metrics.ts';
 import { discard } from '../discard.ts';
 import type { CocoEvaluation } from '../evaluate.ts';
+import { interpolatedPrecision } from '../interpolate.ts';
 import { meanOfDefined } from '../numpy-mean.ts';
-import { interpolatedPrecision } from './interpolate.ts';
 import { FP, IGNORED, TP } from './outcomes.ts';
 import type { TideAnalysis } from './tide.ts';
 import { BKG, BOTH, CLS, DUPE, LOC, MISS } from './tide.ts';

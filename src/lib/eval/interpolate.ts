@@ -5,8 +5,9 @@ export const EPS = 2.220446049250313e-16;
  * pycocotools' interpolated precision on the recall thresholds for one class, from the cumulative
  * true and false positive counts at each true positive in score order (the only prefixes that
  * decide the result: recall grows only there, and precision only falls in between; see
- * accumulate.ts). The same float expressions as accumulate: recall tp / npig, precision
- * tp / (fp + tp + eps), running maximum from the right, searchsorted(side='left').
+ * accumulate.ts, which calls it for every class, area range, maxDets and IoU threshold, as the
+ * analysis' recomputed APs do): recall tp / npig, precision tp / (fp + tp + eps), running maximum
+ * from the right, searchsorted(side='left').
  *
  * Reads the n points tpAt[from..], fpAt[from..]; writes out[offset + r * stride] for each recall
  * threshold r, 0 past the last recall reached. `env` and `rc` are scratch of length >= n.
