@@ -108,9 +108,11 @@ export class ScoreHeap {
 }
 
 /**
- * @param boxes  [n, 4] x1 y1 x2 y2, any consistent pixel space
+ * @param boxes  [n, 4] x1 y1 x2 y2, any consistent pixel space; with boxIndex, the rows that
+ *               candidates share
  * @param scores [n]
  * @param classes [n] class indices
+ * @param boxIndex [n] row of `boxes` of each candidate (see Candidates.boxIndex); absent: row i
  * @returns indices of kept boxes, highest score first
  */
 export function nms(
@@ -118,13 +120,17 @@ export function nms(
   scores: Float32Array,
   classes: Int32Array,
   options: NmsOptions = {},
+  boxIndex?: Int32Array,
 ): Int32Array {
   const conf = options.conf ?? NMS_DEFAULTS.conf;
   const iouThreshold = options.iou ?? NMS_DEFAULTS.iou;
   const maxDet = options.maxDet ?? NMS_DEFAULTS.maxDet;
   const maxCandidates = options.maxCandidates ?? NMS_DEFAULTS.maxCandidates;
   const agnostic = options.agnostic ?? false;
-  if (boxes.length !== scores.length * 4 || classes.length !== scores.length) {
+  const sizesAgree = boxIndex
+    ? boxIndex.length === scores.length && boxes.length % 4 === 0
+    : boxes.length === scores.length * 4;
+  if (!sizesAgree || classes.length !== scores.length) {
     throw new Error(`nms: ${boxes.length / 4} boxes, ${scores.length} scores, ${classes.length} classes`);
   }
 
@@ -138,7 +144,7 @@ export function nms(
   const n = Math.min(count, maxCandidates);
   const kept = new Int32Array(Math.min(n, maxDet));
   let nKept = 0;
-  // Kept indices grouped by class so a candidate is compared only with its own class.
+  // Box rows of the kept candidates, grouped by class so a candidate is compared only with its own.
   const keptByClass = new Map<number, number[]>();
   for (let k = 0; k < n && nKept < maxDet; k++) {
     if (heap.size === 0 && restBelow !== undefined) {
@@ -146,12 +152,13 @@ export function nms(
       restBelow = undefined;
     }
     const i = heap.pop();
+    const row = boxIndex ? boxIndex[i]! : i;
     const cls = agnostic ? 0 : classes[i]!;
     let group = keptByClass.get(cls);
     let suppressed = false;
     if (group) {
       for (const j of group) {
-        if (boxIou(boxes, i, boxes, j) > iouThreshold) {
+        if (boxIou(boxes, row, boxes, j) > iouThreshold) {
           suppressed = true;
           break;
         }
@@ -162,7 +169,7 @@ export function nms(
       group = [];
       keptByClass.set(cls, group);
     }
-    group.push(i);
+    group.push(row);
     kept[nKept++] = i;
   }
   return kept.slice(0, nKept);
@@ -172,10 +179,55 @@ export function nms(
 const STAGE_SIZE = 4096;
 
 /**
+ * Histogram of scores by the top 16 bits of their float32 encoding (sign, exponent, 7 mantissa
+ * bits): for non-negative floats the encoding orders like the value, so a bin boundary is an exact
+ * score threshold, found in the same pass that counts (no min/max pass first). Zero between calls.
+ */
+const BINS = new Uint32Array(0x7f81); // up to +Infinity's bin, 0x7f80
+const binEdge = new Float32Array(1);
+const binEdgeBits = new Uint32Array(binEdge.buffer);
+
+/**
  * The number of candidates with score > conf and, when there are many more than `size`, a score
- * with roughly `size` of them at or above it (from a 512-bin histogram between the extremes).
+ * with roughly `size` of them at or above it.
  */
 function stageSplit(scores: Float32Array, conf: number, size: number): { count: number; split?: number } {
+  if (!(conf >= 0)) return stageSplitByRange(scores, conf, size);
+  const bits = new Uint32Array(scores.buffer, scores.byteOffset, scores.length);
+  let count = 0;
+  let lo = BINS.length;
+  let hi = -1;
+  for (let i = 0; i < scores.length; i++) {
+    // s > conf >= 0: positive, so its encoding's sign bit is 0 and the bin is below BINS.length.
+    if (!(scores[i]! > conf)) continue;
+    count++;
+    const b = bits[i]! >>> 16;
+    BINS[b]!++;
+    if (b < lo) lo = b;
+    if (b > hi) hi = b;
+  }
+  let split: number | undefined;
+  if (count > 2 * size) {
+    let above = 0;
+    for (let b = hi; b > lo; b--) {
+      above += BINS[b]!;
+      if (above >= size) {
+        binEdgeBits[0] = b << 16; // the smallest float of bin b: score >= it ⟺ in bin b or above
+        split = binEdge[0]!;
+        break;
+      }
+    }
+  }
+  if (hi >= 0) BINS.fill(0, lo, hi + 1);
+  return split === undefined ? { count } : { count, split };
+}
+
+/** stageSplit for a negative conf (scores of either sign): a 512-bin histogram between the extremes. */
+function stageSplitByRange(
+  scores: Float32Array,
+  conf: number,
+  size: number,
+): { count: number; split?: number } {
   let count = 0;
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;

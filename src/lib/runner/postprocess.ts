@@ -33,6 +33,11 @@ export interface DropCounts {
 
 export const noDrops = (): DropCounts => ({ nonFinite: 0, empty: 0 });
 
+/** Why a candidate is dropped (0: it is not). */
+const NON_FINITE = 1;
+const EMPTY = 2;
+const UNMAPPED = 3;
+
 const round = (x: number, places: number) => {
   const f = 10 ** places;
   return Math.round(x * f) / f;
@@ -48,50 +53,58 @@ export function finalizeDetections(
 ): CocoDetection[] {
   const conf = options.conf ?? NMS_DEFAULTS.conf;
   const maxDet = options.maxDet ?? NMS_DEFAULTS.maxDet;
-  const { boxes, classes } = candidates;
+  const { boxes, classes, boxIndex } = candidates;
   const original = candidates.space === 'original';
   // The image's extent in the candidates' space: boxes outside it clip to nothing.
   const left = original ? 0 : transform.padLeft;
   const top = original ? 0 : transform.padTop;
   const right = original ? transform.originalWidth : left + transform.originalWidth * transform.ratioX;
   const bottom = original ? transform.originalHeight : top + transform.originalHeight * transform.ratioY;
+  // Per box row: usable, a non-finite coordinate, or clipping to nothing. Once per row, since
+  // with boxIndex one row serves every class of a grid cell.
+  const rows = boxes.length >> 2;
+  const status = new Uint8Array(rows);
+  for (let r = 0; r < rows; r++) {
+    const x1 = boxes[r * 4]!;
+    const y1 = boxes[r * 4 + 1]!;
+    const x2 = boxes[r * 4 + 2]!;
+    const y2 = boxes[r * 4 + 3]!;
+    if (!(Number.isFinite(x1) && Number.isFinite(y1) && Number.isFinite(x2) && Number.isFinite(y2))) {
+      status[r] = NON_FINITE;
+    } else if (Math.min(x2, right) <= Math.max(x1, left) || Math.min(y2, bottom) <= Math.max(y1, top)) {
+      status[r] = EMPTY;
+    }
+  }
   // Dropped candidates get a score below any threshold, so selection skips them.
   let scores = candidates.scores;
-  const drop = (i: number) => {
-    if (scores === candidates.scores) scores = scores.slice();
-    scores[i] = -1;
-  };
+  let copied = false;
+  const nCategories = categoryIds.length;
   for (let i = 0; i < classes.length; i++) {
     const c = classes[i]!;
     const s = scores[i]!;
-    if (c < 0 || c >= categoryIds.length || categoryIds[c]! < 0) {
-      drop(i);
-      continue;
+    let why = 0;
+    if (c < 0 || c >= nCategories || categoryIds[c]! < 0) why = UNMAPPED;
+    else if (!Number.isFinite(s)) why = NON_FINITE;
+    else if (!(s > conf)) continue;
+    else why = status[boxIndex ? boxIndex[i]! : i]!;
+    if (why === 0) continue;
+    if (why === NON_FINITE) dropped.nonFinite++;
+    else if (why === EMPTY) dropped.empty++;
+    if (!copied) {
+      scores = scores.slice();
+      copied = true;
     }
-    if (!Number.isFinite(s)) {
-      dropped.nonFinite++;
-      drop(i);
-      continue;
-    }
-    if (!(s > conf)) continue;
-    const x1 = boxes[i * 4]!;
-    const y1 = boxes[i * 4 + 1]!;
-    const x2 = boxes[i * 4 + 2]!;
-    const y2 = boxes[i * 4 + 3]!;
-    if (!(Number.isFinite(x1) && Number.isFinite(y1) && Number.isFinite(x2) && Number.isFinite(y2))) {
-      dropped.nonFinite++;
-      drop(i);
-    } else if (Math.min(x2, right) <= Math.max(x1, left) || Math.min(y2, bottom) <= Math.max(y1, top)) {
-      dropped.empty++;
-      drop(i);
-    }
+    scores[i] = -1;
   }
   const keep = candidates.needsNms
-    ? nms(boxes, scores, classes, { ...options, conf, maxDet })
+    ? nms(boxes, scores, classes, { ...options, conf, maxDet }, boxIndex)
     : sortByScore(scores, conf, maxDet);
 
   const selected = new Float32Array(keep.length * 4);
-  for (let k = 0; k < keep.length; k++) selected.set(boxes.subarray(keep[k]! * 4, keep[k]! * 4 + 4), k * 4);
+  for (let k = 0; k < keep.length; k++) {
+    const r = boxIndex ? boxIndex[keep[k]!]! : keep[k]!;
+    selected.set(boxes.subarray(r * 4, r * 4 + 4), k * 4);
+  }
   const mapped = original
     ? clipXyxy(selected, transform.originalWidth, transform.originalHeight)
     : inputToOriginal(selected, transform);

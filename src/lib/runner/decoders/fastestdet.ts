@@ -12,12 +12,12 @@
  * input-tensor pixels; score per class = obj^0.6 × cls^0.4. NMS still needed.
  */
 import {
-  CandidateBuffer,
   type Candidates,
   type Decoder,
   isKnown,
   mayEqual,
   type OutputSpec,
+  SharedBoxBuffer,
   shapeMismatch,
 } from './types.ts';
 
@@ -56,27 +56,28 @@ export const fastestdet: Decoder<'fastestdet'> = {
         const perImage: Candidates[] = [];
         for (let b = 0; b < batch; b++) {
           const base = b * channels * plane;
-          // Sized for the worst case (every class of every cell), so it never grows.
-          const buf = new CandidateBuffer(ctx.multiLabel ? plane * classes : plane);
+          // Sized for the worst case (every class of every cell), so it never grows; a cell's box
+          // is stored once for all its classes.
+          const buf = new SharedBoxBuffer(plane, ctx.multiLabel ? plane * classes : plane);
+          const conf = ctx.conf;
           for (let i = 0; i < plane; i++) {
             const obj = data[base + i]!;
             if (!(obj > 0)) continue;
             const objPart = obj ** 0.6;
-            let box: [number, number, number, number] | undefined;
+            let row = -1;
             let best = -1;
-            let bestScore = ctx.conf;
+            let bestScore = conf;
             for (let c = 0; c < classes; c++) {
               const score = objPart * data[base + (5 + c) * plane + i]! ** 0.4;
-              if (!(score > ctx.conf)) continue;
-              box ??= cellBox(data, base, plane, i, gw, gh, W, H);
-              if (ctx.multiLabel) buf.push(box[0], box[1], box[2], box[3], score, c);
+              if (!(score > conf)) continue;
+              if (row < 0) row = cellBox(buf, data, base, plane, i, gw, gh, W, H);
+              if (ctx.multiLabel) buf.push(row, score, c);
               else if (score > bestScore) {
                 bestScore = score;
                 best = c;
               }
             }
-            if (!ctx.multiLabel && best >= 0 && box)
-              buf.push(box[0], box[1], box[2], box[3], bestScore, best);
+            if (!ctx.multiLabel && best >= 0) buf.push(row, bestScore, best);
           }
           perImage.push(buf.finish(true));
         }
@@ -86,7 +87,9 @@ export const fastestdet: Decoder<'fastestdet'> = {
   },
 };
 
+/** Stores the cell's box in `buf`; returns its row. */
 function cellBox(
+  buf: SharedBoxBuffer,
   data: Float32Array,
   base: number,
   plane: number,
@@ -95,12 +98,12 @@ function cellBox(
   gh: number,
   W: number,
   H: number,
-): [number, number, number, number] {
+): number {
   const gx = i % gw;
   const gy = Math.floor(i / gw);
   const cx = ((gx + Math.tanh(data[base + plane + i]!)) / gw) * W;
   const cy = ((gy + Math.tanh(data[base + 2 * plane + i]!)) / gh) * H;
   const hw = (sigmoid(data[base + 3 * plane + i]!) * W) / 2;
   const hh = (sigmoid(data[base + 4 * plane + i]!) * H) / 2;
-  return [cx - hw, cy - hh, cx + hw, cy + hh];
+  return buf.addBox(cx - hw, cy - hh, cx + hw, cy + hh);
 }

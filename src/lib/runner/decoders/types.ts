@@ -27,12 +27,21 @@ export interface OutputTensor {
 
 /** Candidate detections of one image. */
 export interface Candidates {
-  /** [count, 4] x1 y1 x2 y2 in input-tensor pixels. */
+  /**
+   * x1 y1 x2 y2 in input-tensor pixels: [count, 4], one row per candidate, or, with boxIndex,
+   * the rows candidates share.
+   */
   boxes: Float32Array;
   /** [count] confidence in [0, 1]. */
   scores: Float32Array;
   /** [count] index into the model's own class list. */
   classes: Int32Array;
+  /**
+   * [count] the row of `boxes` each candidate's box is. Multi-label grid heads score one box
+   * for many classes (NanoDet: ~146k candidates from ~1.8k boxes at conf 0.001), so they store
+   * it once; absent, candidate k's box is row k.
+   */
+  boxIndex?: Int32Array;
   /** Whether overlapping duplicates remain (true for YOLO heads; false for NMS-free models). */
   needsNms: boolean;
   /**
@@ -163,6 +172,17 @@ export function compatible(a: number | string, b: number | string): boolean {
   return !isKnown(a) || !isKnown(b) || a === b;
 }
 
+/** The row of `boxes` that candidate k's box is. */
+export function boxRow(c: Pick<Candidates, 'boxIndex'>, k: number): number {
+  return c.boxIndex ? c.boxIndex[k]! : k;
+}
+
+/** Candidate k's box, x1 y1 x2 y2 (a view). */
+export function candidateBox(c: Candidates, k: number): Float32Array {
+  const r = boxRow(c, k);
+  return c.boxes.subarray(r * 4, r * 4 + 4);
+}
+
 /** Scratch arrays that grow as needed, trimmed to size at the end. */
 export class CandidateBuffer {
   boxes: Float32Array;
@@ -206,6 +226,79 @@ export class CandidateBuffer {
       boxes: this.boxes.subarray(0, this.count * 4),
       scores: this.scores.subarray(0, this.count),
       classes: this.classes.subarray(0, this.count),
+      needsNms,
+    };
+  }
+}
+
+/**
+ * Candidates whose boxes are shared: addBox() stores a box once, push() adds one (score, class)
+ * of it. Grows as needed; a grid head that knows its worst case from the output shape presizes
+ * it so that it never does.
+ */
+export class SharedBoxBuffer {
+  boxes: Float32Array;
+  scores: Float32Array;
+  classes: Int32Array;
+  boxIndex: Int32Array;
+  rows = 0;
+  count = 0;
+
+  constructor(maxBoxes = 256, maxCandidates = 1024) {
+    this.boxes = new Float32Array(Math.max(1, maxBoxes) * 4);
+    this.scores = new Float32Array(Math.max(1, maxCandidates));
+    this.classes = new Int32Array(this.scores.length);
+    this.boxIndex = new Int32Array(this.scores.length);
+  }
+
+  /** Stores a box; returns its row for push(). */
+  addBox(x1: number, y1: number, x2: number, y2: number): number {
+    if (this.rows * 4 === this.boxes.length) {
+      const boxes = new Float32Array(this.boxes.length * 2);
+      boxes.set(this.boxes);
+      this.boxes = boxes;
+    }
+    const r = this.rows++;
+    this.boxes[r * 4] = x1;
+    this.boxes[r * 4 + 1] = y1;
+    this.boxes[r * 4 + 2] = x2;
+    this.boxes[r * 4 + 3] = y2;
+    return r;
+  }
+
+  push(row: number, score: number, cls: number): void {
+    if (this.count === this.scores.length) this.grow();
+    const k = this.count++;
+    this.scores[k] = score;
+    this.classes[k] = cls;
+    this.boxIndex[k] = row;
+  }
+
+  /** Takes back the box just added when no candidate uses it (a cell whose classes all missed conf). */
+  dropUnusedBox(row: number): void {
+    if (row === this.rows - 1 && (this.count === 0 || this.boxIndex[this.count - 1] !== row)) this.rows--;
+  }
+
+  private grow(): void {
+    const cap = this.scores.length * 2;
+    const scores = new Float32Array(cap);
+    scores.set(this.scores);
+    const classes = new Int32Array(cap);
+    classes.set(this.classes);
+    const boxIndex = new Int32Array(cap);
+    boxIndex.set(this.boxIndex);
+    this.scores = scores;
+    this.classes = classes;
+    this.boxIndex = boxIndex;
+  }
+
+  /** Views of the filled part, as CandidateBuffer.finish. */
+  finish(needsNms: boolean): Candidates {
+    return {
+      boxes: this.boxes.subarray(0, this.rows * 4),
+      scores: this.scores.subarray(0, this.count),
+      classes: this.classes.subarray(0, this.count),
+      boxIndex: this.boxIndex.subarray(0, this.count),
       needsNms,
     };
   }
