@@ -113,4 +113,50 @@ describe('nms', () => {
     const got = nms(boxes, scores, new Int32Array(3), { maxCandidates: 2 });
     expect(Array.from(got)).toEqual([1, 2]);
   });
+
+  it('reads shared boxes through boxIndex exactly as the same boxes repeated per candidate', () => {
+    for (let seed = 1; seed <= 4; seed++) {
+      const { boxes, scores, classes } = randomCase(seed, 20_000, 20);
+      const rows = new Float32Array(boxes.slice(0, 500).flat());
+      const r = rng(seed + 100);
+      const boxIndex = Int32Array.from(scores, () => Math.floor(r() * 500));
+      const repeated = new Float32Array(scores.length * 4);
+      boxIndex.forEach((b, i) => {
+        repeated.set(rows.subarray(b * 4, b * 4 + 4), i * 4);
+      });
+      const fs = new Float32Array(scores);
+      const fc = new Int32Array(classes);
+      const options = { conf: 0.001, iou: 0.6, maxDet: 100 };
+      const expected = Array.from(nms(repeated, fs, fc, options));
+      expect(expected.length).toBe(100);
+      expect(Array.from(nms(rows, fs, fc, options, { boxIndex }))).toEqual(expected);
+    }
+  });
+
+  it('gives the same result with a negative conf (the split falls back to a range histogram)', () => {
+    const { boxes, scores, classes } = randomCase(9, 12_000, 3);
+    const fb = new Float32Array(boxes.flat());
+    const fs = new Float32Array(scores.map((v) => v - 0.5));
+    const rb = Array.from({ length: boxes.length }, (_, i) => Array.from(fb.subarray(i * 4, i * 4 + 4)));
+    const expected = referenceNms(rb, Array.from(fs), classes, -0.2, 0.7, 100);
+    expect(Array.from(nms(fb, fs, new Int32Array(classes), { conf: -0.2, iou: 0.7, maxDet: 100 }))).toEqual(
+      expected,
+    );
+  });
+
+  it('splits its two heaps exactly when scores sit on the split itself (powers of two are bin edges)', () => {
+    const n = 12_000;
+    const r = rng(5);
+    // Disjoint boxes (nothing suppressed) and scores that are all bin edges, so the first heap's
+    // split equals the score of thousands of candidates: each must be popped exactly once, in order.
+    const boxes = new Float32Array(n * 4);
+    for (let i = 0; i < n; i++) boxes.set([i * 10, 0, i * 10 + 5, 5], i * 4);
+    const scores = Float32Array.from({ length: n }, () => 2 ** -Math.floor(r() * 4));
+    const classes = Int32Array.from({ length: n }, () => Math.floor(r() * 80));
+    const rb = Array.from({ length: n }, (_, i) => Array.from(boxes.subarray(i * 4, i * 4 + 4)));
+    const expected = referenceNms(rb, Array.from(scores), Array.from(classes), 0.001, 0.7, n);
+    const got = nms(boxes, scores, classes, { conf: 0.001, iou: 0.7, maxDet: n });
+    expect(got.length).toBe(n);
+    expect(Array.from(got)).toEqual(expected);
+  });
 });

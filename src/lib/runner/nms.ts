@@ -62,9 +62,14 @@ export class ScoreHeap {
     const below = range.below ?? Number.POSITIVE_INFINITY;
     let n = 0;
     const heap = new Uint32Array(count);
-    for (let i = 0; i < count; i++) {
-      const s = scores[i]!;
-      if (s > conf && s >= atLeast && s < below) heap[n++] = i;
+    if (below === Number.POSITIVE_INFINITY && atLeast > conf) {
+      // The first NMS stage: score >= atLeast implies > conf; one comparison per candidate.
+      for (let i = 0; i < count; i++) if (scores[i]! >= atLeast) heap[n++] = i;
+    } else {
+      for (let i = 0; i < count; i++) {
+        const s = scores[i]!;
+        if (s > conf && s >= atLeast && s < below) heap[n++] = i;
+      }
     }
     this.heap = heap;
     this.size = n;
@@ -112,7 +117,9 @@ export class ScoreHeap {
  *               candidates share
  * @param scores [n]
  * @param classes [n] class indices
- * @param boxIndex [n] row of `boxes` of each candidate (see Candidates.boxIndex); absent: row i
+ * @param layout boxIndex: [n] row of `boxes` of each candidate (see Candidates.boxIndex; absent:
+ *               row i); stage: the count and split of these scores at this conf, when the caller's
+ *               own pass over the candidates has found them (StageCounter), saving that pass here
  * @returns indices of kept boxes, highest score first
  */
 export function nms(
@@ -120,8 +127,9 @@ export function nms(
   scores: Float32Array,
   classes: Int32Array,
   options: NmsOptions = {},
-  boxIndex?: Int32Array,
+  layout: { boxIndex?: Int32Array | undefined; stage?: StageSplit | undefined } = {},
 ): Int32Array {
+  const { boxIndex } = layout;
   const conf = options.conf ?? NMS_DEFAULTS.conf;
   const iouThreshold = options.iou ?? NMS_DEFAULTS.iou;
   const maxDet = options.maxDet ?? NMS_DEFAULTS.maxDet;
@@ -138,7 +146,7 @@ export function nms(
   // run out before maxDet boxes are kept, the rest. Every score of the first is above every score
   // of the second, so popping them in turn is the one global order, whatever split is; building
   // the first costs far less than a heap over the 10⁵ candidates a conf of 0.001 lets through.
-  const { count, split } = stageSplit(scores, conf, STAGE_SIZE);
+  const { count, split } = layout.stage ?? stageSplit(scores, conf, STAGE_SIZE);
   let heap = new ScoreHeap(scores, conf, scores.length, split === undefined ? {} : { atLeast: split });
   let restBelow = split;
   const n = Math.min(count, maxCandidates);
@@ -187,47 +195,65 @@ const BINS = new Uint32Array(0x7f81); // up to +Infinity's bin, 0x7f80
 const binEdge = new Float32Array(1);
 const binEdgeBits = new Uint32Array(binEdge.buffer);
 
+/** How many candidates pass conf, and the score splitting NMS's two heaps (see nms). */
+export interface StageSplit {
+  count: number;
+  split?: number;
+}
+
+/**
+ * Counts candidates with score > conf >= 0 into the histogram as a pass over them finds them, so
+ * that a caller already looping over the candidates (finalizeDetections) gives nms its stage
+ * split without another pass. One counter at a time (they share BINS); finish() clears it.
+ */
+export class StageCounter {
+  count = 0;
+  private lo = BINS.length;
+  private hi = -1;
+
+  /** `bits`: the float32 encoding of a score > conf >= 0 (positive, so the sign bit is 0). */
+  add(bits: number): void {
+    this.count++;
+    const b = bits >>> 16;
+    BINS[b]!++;
+    if (b < this.lo) this.lo = b;
+    if (b > this.hi) this.hi = b;
+  }
+
+  /** The count and, when there are many more than `size`, a score with about `size` at or above it. */
+  finish(size = STAGE_SIZE): StageSplit {
+    const { count, lo, hi } = this;
+    let split: number | undefined;
+    if (count > 2 * size) {
+      let above = 0;
+      for (let b = hi; b > lo; b--) {
+        above += BINS[b]!;
+        if (above >= size) {
+          binEdgeBits[0] = b << 16; // the smallest float of bin b: score >= it ⟺ in bin b or above
+          split = binEdge[0]!;
+          break;
+        }
+      }
+    }
+    if (hi >= 0) BINS.fill(0, lo, hi + 1);
+    return split === undefined ? { count } : { count, split };
+  }
+}
+
 /**
  * The number of candidates with score > conf and, when there are many more than `size`, a score
  * with roughly `size` of them at or above it.
  */
-function stageSplit(scores: Float32Array, conf: number, size: number): { count: number; split?: number } {
+function stageSplit(scores: Float32Array, conf: number, size: number): StageSplit {
   if (!(conf >= 0)) return stageSplitByRange(scores, conf, size);
   const bits = new Uint32Array(scores.buffer, scores.byteOffset, scores.length);
-  let count = 0;
-  let lo = BINS.length;
-  let hi = -1;
-  for (let i = 0; i < scores.length; i++) {
-    // s > conf >= 0: positive, so its encoding's sign bit is 0 and the bin is below BINS.length.
-    if (!(scores[i]! > conf)) continue;
-    count++;
-    const b = bits[i]! >>> 16;
-    BINS[b]!++;
-    if (b < lo) lo = b;
-    if (b > hi) hi = b;
-  }
-  let split: number | undefined;
-  if (count > 2 * size) {
-    let above = 0;
-    for (let b = hi; b > lo; b--) {
-      above += BINS[b]!;
-      if (above >= size) {
-        binEdgeBits[0] = b << 16; // the smallest float of bin b: score >= it ⟺ in bin b or above
-        split = binEdge[0]!;
-        break;
-      }
-    }
-  }
-  if (hi >= 0) BINS.fill(0, lo, hi + 1);
-  return split === undefined ? { count } : { count, split };
+  const counter = new StageCounter();
+  for (let i = 0; i < scores.length; i++) if (scores[i]! > conf) counter.add(bits[i]!);
+  return counter.finish(size);
 }
 
 /** stageSplit for a negative conf (scores of either sign): a 512-bin histogram between the extremes. */
-function stageSplitByRange(
-  scores: Float32Array,
-  conf: number,
-  size: number,
-): { count: number; split?: number } {
+function stageSplitByRange(scores: Float32Array, conf: number, size: number): StageSplit {
   let count = 0;
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;

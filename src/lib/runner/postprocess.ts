@@ -16,7 +16,7 @@
 import type { CocoResult } from '../schema/coco.ts';
 import { clipXyxy, type ImageTransform, inputToOriginal } from './boxes.ts';
 import type { Candidates } from './decoders/types.ts';
-import { NMS_DEFAULTS, type NmsOptions, nms, sortByScore } from './nms.ts';
+import { NMS_DEFAULTS, type NmsOptions, nms, StageCounter, sortByScore } from './nms.ts';
 
 /** One detection as in a COCO results file; bbox [x, y, width, height] in original-image pixels. */
 export type CocoDetection = CocoResult;
@@ -53,7 +53,7 @@ export function finalizeDetections(
 ): CocoDetection[] {
   const conf = options.conf ?? NMS_DEFAULTS.conf;
   const maxDet = options.maxDet ?? NMS_DEFAULTS.maxDet;
-  const { boxes, classes, boxIndex } = candidates;
+  const { boxes, classes, boxIndex, perBox } = candidates;
   const original = candidates.space === 'original';
   // The image's extent in the candidates' space: boxes outside it clip to nothing.
   const left = original ? 0 : transform.padLeft;
@@ -75,29 +75,76 @@ export function finalizeDetections(
       status[r] = EMPTY;
     }
   }
-  // Dropped candidates get a score below any threshold, so selection skips them.
+  // Dropped candidates get a score below any threshold, so selection skips them. The same pass
+  // counts the candidates left into NMS's stage split (for conf >= 0, see StageCounter).
   let scores = candidates.scores;
   let copied = false;
-  const nCategories = categoryIds.length;
-  for (let i = 0; i < classes.length; i++) {
-    const c = classes[i]!;
-    const s = scores[i]!;
-    let why = 0;
-    if (c < 0 || c >= nCategories || categoryIds[c]! < 0) why = UNMAPPED;
-    else if (!Number.isFinite(s)) why = NON_FINITE;
-    else if (!(s > conf)) continue;
-    else why = status[boxIndex ? boxIndex[i]! : i]!;
-    if (why === 0) continue;
-    if (why === NON_FINITE) dropped.nonFinite++;
-    else if (why === EMPTY) dropped.empty++;
+  const drop = (i: number) => {
     if (!copied) {
       scores = scores.slice();
       copied = true;
     }
     scores[i] = -1;
+  };
+  const bits = new Uint32Array(scores.buffer, scores.byteOffset, scores.length);
+  const counter = conf >= 0 ? new StageCounter() : undefined;
+  const nCategories = categoryIds.length;
+  const hasCategory = (c: number) => c >= 0 && c < nCategories && categoryIds[c]! >= 0;
+  if (perBox !== undefined) {
+    // Dense: row by row, so the class and box of each entry need no lookup; NaN is padding.
+    const classOk = Uint8Array.from({ length: perBox }, (_, c) => (hasCategory(c) ? 1 : 0));
+    const allMapped = classOk.every((ok) => ok === 1);
+    for (let r = 0; r < rows; r++) {
+      const st = status[r]!;
+      const o = r * perBox;
+      if (st === 0 && allMapped && counter) {
+        // The common row: a usable box, every class mapped; only scores can drop an entry.
+        for (let i = o; i < o + perBox; i++) {
+          const s = scores[i]!;
+          if (s > conf) {
+            if (s === Number.POSITIVE_INFINITY) {
+              dropped.nonFinite++;
+              drop(i);
+            } else counter.add(bits[i]!);
+          } else if (s === Number.NEGATIVE_INFINITY) dropped.nonFinite++;
+        }
+        continue;
+      }
+      for (let c = 0; c < perBox; c++) {
+        const i = o + c;
+        const s = scores[i]!;
+        if (s > conf) {
+          if (!classOk[c]) drop(i);
+          else if (s === Number.POSITIVE_INFINITY || st !== 0) {
+            if (s === Number.POSITIVE_INFINITY || st === NON_FINITE) dropped.nonFinite++;
+            else dropped.empty++;
+            drop(i);
+          } else counter?.add(bits[i]!);
+        } else if (s === Number.NEGATIVE_INFINITY && classOk[c]) {
+          dropped.nonFinite++;
+        }
+      }
+    }
+  } else {
+    for (let i = 0; i < classes.length; i++) {
+      const s = scores[i]!;
+      let why = 0;
+      if (!hasCategory(classes[i]!)) why = UNMAPPED;
+      else if (!Number.isFinite(s)) why = NON_FINITE;
+      else if (!(s > conf)) continue;
+      else why = status[boxIndex ? boxIndex[i]! : i]!;
+      if (why === 0) {
+        counter?.add(bits[i]!);
+        continue;
+      }
+      if (why === NON_FINITE) dropped.nonFinite++;
+      else if (why === EMPTY) dropped.empty++;
+      drop(i);
+    }
   }
+  const stage = counter?.finish();
   const keep = candidates.needsNms
-    ? nms(boxes, scores, classes, { ...options, conf, maxDet }, boxIndex)
+    ? nms(boxes, scores, classes, { ...options, conf, maxDet }, { boxIndex, stage })
     : sortByScore(scores, conf, maxDet);
 
   const selected = new Float32Array(keep.length * 4);

@@ -14,6 +14,7 @@
 import {
   type Candidates,
   type Decoder,
+  DenseScoreBuffer,
   isKnown,
   mayEqual,
   type OutputSpec,
@@ -56,28 +57,27 @@ export const fastestdet: Decoder<'fastestdet'> = {
         const perImage: Candidates[] = [];
         for (let b = 0; b < batch; b++) {
           const base = b * channels * plane;
-          // Sized for the worst case (every class of every cell), so it never grows; a cell's box
-          // is stored once for all its classes.
-          const buf = new SharedBoxBuffer(plane, ctx.multiLabel ? plane * classes : plane);
           const conf = ctx.conf;
+          if (ctx.multiLabel) {
+            perImage.push(decodeDense(data, base, plane, classes, gw, gh, W, H, conf));
+            continue;
+          }
+          // Single-label: the best class per cell, one candidate each.
+          const buf = new SharedBoxBuffer(plane, plane);
           for (let i = 0; i < plane; i++) {
             const obj = data[base + i]!;
             if (!(obj > 0)) continue;
             const objPart = obj ** 0.6;
-            let row = -1;
             let best = -1;
             let bestScore = conf;
             for (let c = 0; c < classes; c++) {
               const score = objPart * data[base + (5 + c) * plane + i]! ** 0.4;
-              if (!(score > conf)) continue;
-              if (row < 0) row = cellBox(buf, data, base, plane, i, gw, gh, W, H);
-              if (ctx.multiLabel) buf.push(row, score, c);
-              else if (score > bestScore) {
+              if (score > conf && score > bestScore) {
                 bestScore = score;
                 best = c;
               }
             }
-            if (!ctx.multiLabel && best >= 0) buf.push(row, bestScore, best);
+            if (best >= 0) buf.push(cellBox(buf, data, base, plane, i, gw, gh, W, H), bestScore, best);
           }
           perImage.push(buf.finish(true));
         }
@@ -87,9 +87,45 @@ export const fastestdet: Decoder<'fastestdet'> = {
   },
 };
 
+/**
+ * Multi-label: every class of every cell above conf, dense (see Candidates.perBox), sized for
+ * the worst case (every cell) so it never grows.
+ */
+function decodeDense(
+  data: Float32Array,
+  base: number,
+  plane: number,
+  classes: number,
+  gw: number,
+  gh: number,
+  W: number,
+  H: number,
+  conf: number,
+): Candidates {
+  const buf = new DenseScoreBuffer(plane, classes);
+  const out = buf.scores;
+  for (let i = 0; i < plane; i++) {
+    const obj = data[base + i]!;
+    if (!(obj > 0)) continue;
+    const objPart = obj ** 0.6;
+    // The row this cell gets if any class passes; otherwise the next cell overwrites it.
+    const o = buf.rows * classes;
+    let any = false;
+    for (let c = 0; c < classes; c++) {
+      const score = objPart * data[base + (5 + c) * plane + i]! ** 0.4;
+      if (score > conf) {
+        out[o + c] = score;
+        any = true;
+      } else out[o + c] = Number.NaN;
+    }
+    if (any) cellBox(buf, data, base, plane, i, gw, gh, W, H);
+  }
+  return buf.finish(true);
+}
+
 /** Stores the cell's box in `buf`; returns its row. */
 function cellBox(
-  buf: SharedBoxBuffer,
+  buf: SharedBoxBuffer | DenseScoreBuffer,
   data: Float32Array,
   base: number,
   plane: number,

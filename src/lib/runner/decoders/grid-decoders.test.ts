@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { buildHeadModel, type HeadOutput } from '../../../../tests/support/head-model.ts';
 import { createSession, type ModelSession } from '../session.ts';
 import { getDecoder } from './index.ts';
-import { type Candidates, candidateBox, type DecodeContext } from './types.ts';
+import { type Candidates, candidateBox, candidateIndices, type DecodeContext } from './types.ts';
 
 const S = 64;
 const ctx: DecodeContext = { inputWidth: S, inputHeight: S, conf: 0.05, maxDet: 100, multiLabel: true };
@@ -27,7 +27,7 @@ async function decode(family: string, outputs: HeadOutput[], numClasses = 2): Pr
 }
 
 const rows = (c: Candidates) =>
-  Array.from(c.scores, (s, i) => [...Array.from(candidateBox(c, i)), s, c.classes[i]!]);
+  candidateIndices(c).map((i) => [...Array.from(candidateBox(c, i)), c.scores[i]!, c.classes[i]!]);
 
 describe('yolox', () => {
   it('decodes the raw grid over strides 8/16/32 as demo_postprocess, score = obj × cls', async () => {

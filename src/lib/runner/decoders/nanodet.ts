@@ -20,6 +20,7 @@ import {
   type BindOptions,
   type Candidates,
   type Decoder,
+  DenseScoreBuffer,
   formatDims,
   isKnown,
   type OutputSpec,
@@ -112,15 +113,17 @@ export const nanodet: Decoder<'nanodet'> = {
         const batch = tensors[0]!.cls.dims[0]!;
         const perImage: Candidates[] = [];
         for (let b = 0; b < batch; b++) {
-          // Sized for the worst case (one box per decoded cell, every class of it), so it never
-          // grows; each box is stored once for all its classes.
+          // Sized for the worst case (one box per decoded cell), so it never grows. Multi-label:
+          // dense, each cell's class scores copied as a row (see Candidates.perBox).
           const boxes = tensors.reduce((n, l) => n + Math.min(l.cls.dims[1]!, NMS_PRE), 0);
-          const buf = new SharedBoxBuffer(
-            boxes,
-            ctx.multiLabel
-              ? tensors.reduce((n, l) => n + Math.min(l.cls.dims[1]!, NMS_PRE) * l.cls.dims[2]!, 0)
-              : boxes,
-          );
+          const nc = tensors[0]!.cls.dims[2]!;
+          const buf =
+            ctx.multiLabel && tensors.every((l) => l.cls.dims[2] === nc)
+              ? new DenseScoreBuffer(boxes, nc)
+              : new SharedBoxBuffer(
+                  boxes,
+                  ctx.multiLabel ? boxes * Math.max(...tensors.map((l) => l.cls.dims[2]!)) : boxes,
+                );
           for (const level of tensors) decodeLevel(level, b, W, H, ctx.conf, ctx.multiLabel, buf);
           perImage.push(buf.finish(true));
         }
@@ -137,7 +140,7 @@ function decodeLevel(
   H: number,
   conf: number,
   multiLabel: boolean,
-  buf: SharedBoxBuffer,
+  buf: SharedBoxBuffer | DenseScoreBuffer,
 ): void {
   const { cls, dist, stride: s } = level;
   const cells = cls.dims[1]!;
@@ -180,7 +183,15 @@ function decodeLevel(
       Math.min(Math.max(cx + side[2]!, 0), W),
       Math.min(Math.max(cy + side[3]!, 0), H),
     );
-    if (multiLabel) {
+    if (buf instanceof DenseScoreBuffer) {
+      const out = buf.scores;
+      const o = row * nc;
+      for (let c = 0; c < nc; c++) {
+        const v = scores[so + c]!;
+        out[o + c] = v > conf ? v : Number.NaN;
+      }
+    } else if (multiLabel) {
+      // Levels with different class counts (no known export has them): one candidate at a time.
       for (let c = 0; c < nc; c++) {
         const v = scores[so + c]!;
         if (v > conf) buf.push(row, v, c);

@@ -42,6 +42,13 @@ export interface Candidates {
    * it once; absent, candidate k's box is row k.
    */
   boxIndex?: Int32Array;
+  /**
+   * Dense grid heads (NanoDet, FastestDet): each box row has perBox consecutive entries, one per
+   * class (classes[k] = k % perBox, boxIndex[k] = ⌊k / perBox⌋, shared read-only arrays), and an
+   * entry whose score is NaN is padding, not a candidate (its class missed conf). Copying a
+   * cell's scores is far cheaper than pushing 80 candidates one by one.
+   */
+  perBox?: number;
   /** Whether overlapping duplicates remain (true for YOLO heads; false for NMS-free models). */
   needsNms: boolean;
   /**
@@ -177,6 +184,15 @@ export function boxRow(c: Pick<Candidates, 'boxIndex'>, k: number): number {
   return c.boxIndex ? c.boxIndex[k]! : k;
 }
 
+/** The candidates' indices, without the padding of dense candidates (see Candidates.perBox). */
+export function candidateIndices(c: Candidates): number[] {
+  const out: number[] = [];
+  for (let k = 0; k < c.scores.length; k++) {
+    if (c.perBox === undefined || !Number.isNaN(c.scores[k])) out.push(k);
+  }
+  return out;
+}
+
 /** Candidate k's box, x1 y1 x2 y2 (a view). */
 export function candidateBox(c: Candidates, k: number): Float32Array {
   const r = boxRow(c, k);
@@ -299,6 +315,64 @@ export class SharedBoxBuffer {
       scores: this.scores.subarray(0, this.count),
       classes: this.classes.subarray(0, this.count),
       boxIndex: this.boxIndex.subarray(0, this.count),
+      needsNms,
+    };
+  }
+}
+
+/** The constant classes / boxIndex of dense candidates (see Candidates.perBox), shared by all. */
+const densePatterns = new Map<number, { classes: Int32Array; boxIndex: Int32Array }>();
+
+function densePattern(perBox: number, rows: number): { classes: Int32Array; boxIndex: Int32Array } {
+  let p = densePatterns.get(perBox);
+  if (!p || p.classes.length < rows * perBox) {
+    const cap = Math.max(rows, 2 * (p ? p.classes.length / perBox : 0), 256);
+    const classes = new Int32Array(cap * perBox);
+    const boxIndex = new Int32Array(cap * perBox);
+    for (let r = 0; r < cap; r++) {
+      for (let c = 0; c < perBox; c++) {
+        classes[r * perBox + c] = c;
+        boxIndex[r * perBox + c] = r;
+      }
+    }
+    p = { classes, boxIndex };
+    densePatterns.set(perBox, p);
+  }
+  return { classes: p.classes.subarray(0, rows * perBox), boxIndex: p.boxIndex.subarray(0, rows * perBox) };
+}
+
+/**
+ * Dense candidates (see Candidates.perBox): addBox() stores a box and returns its row; the
+ * decoder then writes the row's perBox scores at scores[row · perBox + class], NaN for a class
+ * that is not a candidate. Capacity is the most boxes the head can produce; it never grows.
+ */
+export class DenseScoreBuffer {
+  readonly boxes: Float32Array;
+  readonly scores: Float32Array;
+  readonly perBox: number;
+  rows = 0;
+
+  constructor(maxBoxes: number, perBox: number) {
+    this.perBox = perBox;
+    this.boxes = new Float32Array(maxBoxes * 4);
+    this.scores = new Float32Array(maxBoxes * perBox);
+  }
+
+  addBox(x1: number, y1: number, x2: number, y2: number): number {
+    const r = this.rows++;
+    this.boxes[r * 4] = x1;
+    this.boxes[r * 4 + 1] = y1;
+    this.boxes[r * 4 + 2] = x2;
+    this.boxes[r * 4 + 3] = y2;
+    return r;
+  }
+
+  finish(needsNms: boolean): Candidates {
+    return {
+      boxes: this.boxes.subarray(0, this.rows * 4),
+      scores: this.scores.subarray(0, this.rows * this.perBox),
+      ...densePattern(this.perBox, this.rows),
+      perBox: this.perBox,
       needsNms,
     };
   }
