@@ -38,6 +38,13 @@ const NON_FINITE = 1;
 const EMPTY = 2;
 const UNMAPPED = 3;
 
+/** Gives candidate i a score below any threshold, in a copy of src made on the first drop. */
+function markDropped(scores: Float32Array, src: Float32Array, i: number): Float32Array {
+  const out = scores === src ? src.slice() : scores;
+  out[i] = -1;
+  return out;
+}
+
 const round = (x: number, places: number) => {
   const f = 10 ** places;
   return Math.round(x * f) / f;
@@ -77,16 +84,11 @@ export function finalizeDetections(
   }
   // Dropped candidates get a score below any threshold, so selection skips them. The same pass
   // counts the candidates left into NMS's stage split (for conf >= 0, see StageCounter).
-  let scores = candidates.scores;
-  let copied = false;
-  const drop = (i: number) => {
-    if (!copied) {
-      scores = scores.slice();
-      copied = true;
-    }
-    scores[i] = -1;
-  };
-  const bits = new Uint32Array(scores.buffer, scores.byteOffset, scores.length);
+  // Reads come from `src` (an entry is only marked after it is read) and marks go to a copy made
+  // on the first drop; no closure captures `scores`, which would slow every read in the loops.
+  const src = candidates.scores;
+  let scores = src;
+  const bits = new Uint32Array(src.buffer, src.byteOffset, src.length);
   const counter = conf >= 0 ? new StageCounter() : undefined;
   const nCategories = categoryIds.length;
   const hasCategory = (c: number) => c >= 0 && c < nCategories && categoryIds[c]! >= 0;
@@ -100,11 +102,11 @@ export function finalizeDetections(
       if (st === 0 && allMapped && counter) {
         // The common row: a usable box, every class mapped; only scores can drop an entry.
         for (let i = o; i < o + perBox; i++) {
-          const s = scores[i]!;
+          const s = src[i]!;
           if (s > conf) {
             if (s === Number.POSITIVE_INFINITY) {
               dropped.nonFinite++;
-              drop(i);
+              scores = markDropped(scores, src, i);
             } else counter.add(bits[i]!);
           } else if (s === Number.NEGATIVE_INFINITY) dropped.nonFinite++;
         }
@@ -112,13 +114,13 @@ export function finalizeDetections(
       }
       for (let c = 0; c < perBox; c++) {
         const i = o + c;
-        const s = scores[i]!;
+        const s = src[i]!;
         if (s > conf) {
-          if (!classOk[c]) drop(i);
+          if (!classOk[c]) scores = markDropped(scores, src, i);
           else if (s === Number.POSITIVE_INFINITY || st !== 0) {
             if (s === Number.POSITIVE_INFINITY || st === NON_FINITE) dropped.nonFinite++;
             else dropped.empty++;
-            drop(i);
+            scores = markDropped(scores, src, i);
           } else counter?.add(bits[i]!);
         } else if (s === Number.NEGATIVE_INFINITY && classOk[c]) {
           dropped.nonFinite++;
@@ -127,7 +129,7 @@ export function finalizeDetections(
     }
   } else {
     for (let i = 0; i < classes.length; i++) {
-      const s = scores[i]!;
+      const s = src[i]!;
       let why = 0;
       if (!hasCategory(classes[i]!)) why = UNMAPPED;
       else if (!Number.isFinite(s)) why = NON_FINITE;
@@ -139,7 +141,7 @@ export function finalizeDetections(
       }
       if (why === NON_FINITE) dropped.nonFinite++;
       else if (why === EMPTY) dropped.empty++;
-      drop(i);
+      scores = markDropped(scores, src, i);
     }
   }
   const stage = counter?.finish();
