@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../util/prng.ts';
-import { nms } from './nms.ts';
+import { nms, nmsDenseRows } from './nms.ts';
 
 const rng = mulberry32;
 
@@ -158,5 +158,44 @@ describe('nms', () => {
     const got = nms(boxes, scores, classes, { conf: 0.001, iou: 0.7, maxDet: n });
     expect(got.length).toBe(n);
     expect(Array.from(got)).toEqual(expected);
+  });
+
+  it('nmsDenseRows keeps what nms keeps over the usable rows, through every stage and at tied thresholds', () => {
+    for (let seed = 1; seed <= 8; seed++) {
+      const r = rng(seed);
+      const nRows = 3000;
+      const perBox = 5;
+      // Seeds 1-4: a few distinct boxes, so each class keeps only a handful and the walk runs
+      // through every stage to the end; 5-8: spread boxes, maxDet reached early.
+      const spread = seed > 4;
+      const boxes = new Float32Array(nRows * 4);
+      for (let b = 0; b < nRows; b++) {
+        const x = spread ? r() * 500 : Math.floor(r() * 3) * 100;
+        boxes.set([x, x, x + 40, x + 40], b * 4);
+      }
+      // Coarse scores: many ties, also between row maxima and the stage thresholds read from them.
+      const scores = Float32Array.from({ length: nRows * perBox }, () =>
+        r() < 0.2 ? Number.NaN : Math.round(r() * 50) / 50,
+      );
+      const usable = Uint8Array.from({ length: nRows }, () => (r() < 0.9 ? 1 : 0));
+      const max = new Float32Array(nRows).fill(Number.NEGATIVE_INFINITY);
+      let count = 0;
+      scores.forEach((v, i) => {
+        const row = Math.floor(i / perBox);
+        if (v > 0.001) {
+          max[row] = Math.max(max[row]!, v);
+          if (usable[row]) count++;
+        }
+      });
+      const options = { conf: 0.001, iou: 0.5, maxDet: spread ? 100 : 3000 };
+      // nms over the same entries, those of unusable rows dropped.
+      const plain = scores.map((v, i) => (usable[Math.floor(i / perBox)] ? v : -1));
+      const classes = Int32Array.from(plain, (_, i) => i % perBox);
+      const boxIndex = Int32Array.from(plain, (_, i) => Math.floor(i / perBox));
+      const expected = Array.from(nms(boxes, plain, classes, options, { boxIndex }));
+      expect(expected.length).toBeGreaterThan(spread ? 99 : 5);
+      const got = nmsDenseRows(boxes, scores, { perBox, usable, max, count }, options);
+      expect(Array.from(got)).toEqual(expected);
+    }
   });
 });

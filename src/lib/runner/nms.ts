@@ -46,9 +46,18 @@ export function sortByScore(
  * thousands of low-score candidates a conf of 0.001 lets through.
  */
 export class ScoreHeap {
-  private readonly heap: Uint32Array;
+  private heap: Uint32Array;
   private readonly scores: Float32Array;
   size: number;
+
+  /** A heap over the first n of `indices` (which it takes over), candidates of `scores`. */
+  static ofIndices(scores: Float32Array, indices: Uint32Array, n: number): ScoreHeap {
+    const h = new ScoreHeap(scores, Number.POSITIVE_INFINITY, 0);
+    h.heap = indices;
+    h.size = n;
+    for (let i = (n >> 1) - 1; i >= 0; i--) h.siftDown(i);
+    return h;
+  }
 
   /** The candidates with score > conf, and (optionally) atLeast <= score < below. */
   constructor(
@@ -150,37 +159,128 @@ export function nms(
   let heap = new ScoreHeap(scores, conf, scores.length, split === undefined ? {} : { atLeast: split });
   let restBelow = split;
   const n = Math.min(count, maxCandidates);
-  const kept = new Int32Array(Math.min(n, maxDet));
-  let nKept = 0;
-  // Box rows of the kept candidates, grouped by class so a candidate is compared only with its own.
-  const keptByClass = new Map<number, number[]>();
-  for (let k = 0; k < n && nKept < maxDet; k++) {
+  const keeper = new Keeper(boxes, Math.min(n, maxDet), iouThreshold);
+  for (let k = 0; k < n && keeper.count < maxDet; k++) {
     if (heap.size === 0 && restBelow !== undefined) {
       heap = new ScoreHeap(scores, conf, scores.length, { below: restBelow });
       restBelow = undefined;
     }
     const i = heap.pop();
-    const row = boxIndex ? boxIndex[i]! : i;
-    const cls = agnostic ? 0 : classes[i]!;
-    let group = keptByClass.get(cls);
-    let suppressed = false;
+    keeper.consider(i, boxIndex ? boxIndex[i]! : i, agnostic ? 0 : classes[i]!);
+  }
+  return keeper.result();
+}
+
+/** Greedy class-aware suppression of candidates offered in score order (the core of nms). */
+class Keeper {
+  private readonly kept: Int32Array;
+  count = 0;
+  /** Box rows of the kept candidates, grouped by class so a candidate is compared only with its own. */
+  private readonly keptByClass = new Map<number, number[]>();
+
+  private readonly boxes: Float32Array;
+  private readonly iouThreshold: number;
+
+  constructor(boxes: Float32Array, capacity: number, iouThreshold: number) {
+    this.boxes = boxes;
+    this.iouThreshold = iouThreshold;
+    this.kept = new Int32Array(capacity);
+  }
+
+  /** Keeps candidate i (box row `row`, class `cls`) unless a kept box of its class overlaps it. */
+  consider(i: number, row: number, cls: number): void {
+    let group = this.keptByClass.get(cls);
     if (group) {
-      for (const j of group) {
-        if (boxIou(boxes, row, boxes, j) > iouThreshold) {
-          suppressed = true;
-          break;
-        }
-      }
-    }
-    if (suppressed) continue;
-    if (!group) {
+      for (const j of group) if (boxIou(this.boxes, row, this.boxes, j) > this.iouThreshold) return;
+    } else {
       group = [];
-      keptByClass.set(cls, group);
+      this.keptByClass.set(cls, group);
     }
     group.push(row);
-    kept[nKept++] = i;
+    this.kept[this.count++] = i;
   }
-  return kept.slice(0, nKept);
+
+  result(): Int32Array {
+    return this.kept.slice(0, this.count);
+  }
+}
+
+/** Dense candidates' rows as finalizeDetections has checked them (see nmsDenseRows). */
+export interface DenseRows {
+  /** Entries per box row: entry i is class i % perBox of box row ⌊i / perBox⌋. */
+  perBox: number;
+  /** Per box row: 1 when its entries may be kept (a usable box), 0 when all are dropped. */
+  usable: Uint8Array;
+  /** Per box row: no entry of the row scores higher. */
+  max: Float32Array;
+  /** Entries with score > conf over the usable rows. */
+  count: number;
+}
+
+/** Usable rows whose entries the first stage of nmsDenseRows reads; later stages read 4× more. */
+const FIRST_STAGE_ROWS = 256;
+
+/**
+ * nms for dense candidates (Candidates.perBox) without a pass over every entry: the same kept
+ * indices as nms over the usable rows' entries (others dropped). Stages take score ranges in
+ * descending order, [t_j, t_j-1), with t_j the best score of the (256·4^j)-th best row: a stage
+ * reads only the rows whose best reaches t_j, and NMS seldom needs more than the first (NanoDet
+ * and FastestDet keep 100 boxes after ~300 candidates from ~150 rows).
+ */
+export function nmsDenseRows(
+  boxes: Float32Array,
+  scores: Float32Array,
+  rows: DenseRows,
+  options: NmsOptions = {},
+): Int32Array {
+  const conf = options.conf ?? NMS_DEFAULTS.conf;
+  const maxDet = options.maxDet ?? NMS_DEFAULTS.maxDet;
+  const agnostic = options.agnostic ?? false;
+  const { perBox, usable, max } = rows;
+  const nRows = usable.length;
+  if (boxes.length !== nRows * 4 || scores.length !== nRows * perBox || max.length !== nRows) {
+    throw new Error(`nmsDenseRows: ${boxes.length / 4} boxes, ${nRows} rows, ${scores.length} scores`);
+  }
+  const n = Math.min(rows.count, options.maxCandidates ?? NMS_DEFAULTS.maxCandidates);
+  const keeper = new Keeper(boxes, Math.min(n, maxDet), options.iou ?? NMS_DEFAULTS.iou);
+  // Row maxima of the usable rows, ascending: the stage thresholds are read from the top.
+  const maxima = new Float32Array(nRows);
+  let m = 0;
+  for (let r = 0; r < nRows; r++) if (usable[r]) maxima[m++] = max[r]!;
+  const sorted = maxima.subarray(0, m).sort();
+  let upper = Number.POSITIVE_INFINITY;
+  let stageRows = FIRST_STAGE_ROWS;
+  let popped = 0;
+  let idx = new Uint32Array(0);
+  while (popped < n && keeper.count < maxDet) {
+    const lower = stageRows >= m ? Number.NEGATIVE_INFINITY : sorted[m - stageRows]!;
+    let k = 0;
+    for (let r = 0; r < nRows; r++) {
+      if (!usable[r] || !(max[r]! >= lower)) continue;
+      if (idx.length < k + perBox) {
+        const grown = new Uint32Array(Math.max(2 * idx.length, k + perBox, 4096));
+        grown.set(idx.subarray(0, k));
+        idx = grown;
+      }
+      const o = r * perBox;
+      for (let i = o; i < o + perBox; i++) {
+        const s = scores[i]!;
+        if (s > conf && s >= lower && s < upper) idx[k++] = i;
+      }
+    }
+    const heap = ScoreHeap.ofIndices(scores, idx, k);
+    while (heap.size > 0 && popped < n && keeper.count < maxDet) {
+      const i = heap.pop();
+      popped++;
+      const row = Math.floor(i / perBox);
+      keeper.consider(i, row, agnostic ? 0 : i - row * perBox);
+    }
+    if (lower === Number.NEGATIVE_INFINITY) break;
+    upper = lower;
+    stageRows *= 4;
+    idx = new Uint32Array(idx.length); // the heap took the old one over
+  }
+  return keeper.result();
 }
 
 /** Candidates in the first NMS heap, about; the split is exact whatever this is (see nms). */

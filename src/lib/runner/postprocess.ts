@@ -16,7 +16,7 @@
 import type { CocoResult } from '../schema/coco.ts';
 import { clipXyxy, type ImageTransform, inputToOriginal } from './boxes.ts';
 import type { Candidates } from './decoders/types.ts';
-import { NMS_DEFAULTS, type NmsOptions, nms, StageCounter, sortByScore } from './nms.ts';
+import { NMS_DEFAULTS, type NmsOptions, nms, nmsDenseRows, StageCounter, sortByScore } from './nms.ts';
 
 /** One detection as in a COCO results file; bbox [x, y, width, height] in original-image pixels. */
 export type CocoDetection = CocoResult;
@@ -92,6 +92,38 @@ export function finalizeDetections(
   const counter = conf >= 0 ? new StageCounter() : undefined;
   const nCategories = categoryIds.length;
   const hasCategory = (c: number) => c >= 0 && c < nCategories && categoryIds[c]! >= 0;
+  const stats = candidates.rowStats;
+  if (
+    perBox !== undefined &&
+    stats !== undefined &&
+    stats.conf === conf &&
+    candidates.needsNms &&
+    categoryIds.length >= perBox &&
+    categoryIds.subarray(0, perBox).every((id) => id >= 0) &&
+    stats.max.every((m) => m !== Number.POSITIVE_INFINITY)
+  ) {
+    // Dense rows with the decoder's counts at this conf, every class mapped, no infinite score:
+    // every entry above conf is finite and kept unless its box is not, so the drop counts and
+    // the candidate count come from the rows, and NMS reads only the rows it needs.
+    const usable = new Uint8Array(rows);
+    let count = 0;
+    for (let r = 0; r < rows; r++) {
+      const n = stats.count[r]!;
+      if (status[r] === NON_FINITE) dropped.nonFinite += n;
+      else if (status[r] === EMPTY) dropped.empty += n;
+      else {
+        usable[r] = 1;
+        count += n;
+      }
+    }
+    const keep = nmsDenseRows(
+      boxes,
+      src,
+      { perBox, usable, max: stats.max, count },
+      { ...options, conf, maxDet },
+    );
+    return toDetections(keep, candidates, src, transform, categoryIds, imageId, dropped);
+  }
   if (perBox !== undefined) {
     // Dense: row by row, so the class and box of each entry need no lookup; NaN is padding.
     const classOk = Uint8Array.from({ length: perBox }, (_, c) => (hasCategory(c) ? 1 : 0));
@@ -149,6 +181,21 @@ export function finalizeDetections(
     ? nms(boxes, scores, classes, { ...options, conf, maxDet }, { boxIndex, stage })
     : sortByScore(scores, conf, maxDet);
 
+  return toDetections(keep, candidates, scores, transform, categoryIds, imageId, dropped);
+}
+
+/** Kept candidates → COCO detections in original pixels (steps 4 and 5 of the header). */
+function toDetections(
+  keep: ArrayLike<number>,
+  candidates: Candidates,
+  scores: Float32Array,
+  transform: ImageTransform,
+  categoryIds: Int32Array,
+  imageId: number,
+  dropped: DropCounts,
+): CocoDetection[] {
+  const { boxes, classes, boxIndex } = candidates;
+  const original = candidates.space === 'original';
   const selected = new Float32Array(keep.length * 4);
   for (let k = 0; k < keep.length; k++) {
     const r = boxIndex ? boxIndex[keep[k]!]! : keep[k]!;

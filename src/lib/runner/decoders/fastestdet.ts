@@ -102,7 +102,7 @@ function decodeDense(
   H: number,
   conf: number,
 ): Candidates {
-  const buf = new DenseScoreBuffer(plane, classes);
+  const buf = new DenseScoreBuffer(plane, classes, conf);
   const out = buf.scores;
   for (let i = 0; i < plane; i++) {
     const obj = data[base + i]!;
@@ -111,14 +111,22 @@ function decodeDense(
     // The row this cell gets if any class passes; otherwise the next cell overwrites it.
     const o = buf.rows * classes;
     let any = false;
+    // Row stats count the stored float32 scores: one just above conf may round down to it.
+    let count = 0;
+    let max = Number.NEGATIVE_INFINITY;
     for (let c = 0; c < classes; c++) {
       const score = objPart * data[base + (5 + c) * plane + i]! ** 0.4;
       if (score > conf) {
         out[o + c] = score;
         any = true;
+        const stored = out[o + c]!;
+        if (stored > conf) {
+          count++;
+          if (stored > max) max = stored;
+        }
       } else out[o + c] = Number.NaN;
     }
-    if (any) cellBox(buf, data, base, plane, i, gw, gh, W, H);
+    if (any) buf.setRowStats(cellBox(buf, data, base, plane, i, gw, gh, W, H), max, count);
   }
   return buf.finish(true);
 }

@@ -119,7 +119,7 @@ export const nanodet: Decoder<'nanodet'> = {
           const nc = tensors[0]!.cls.dims[2]!;
           const buf =
             ctx.multiLabel && tensors.every((l) => l.cls.dims[2] === nc)
-              ? new DenseScoreBuffer(boxes, nc)
+              ? new DenseScoreBuffer(boxes, nc, ctx.conf)
               : new SharedBoxBuffer(
                   boxes,
                   ctx.multiLabel ? boxes * Math.max(...tensors.map((l) => l.cls.dims[2]!)) : boxes,
@@ -186,10 +186,15 @@ function decodeLevel(
     if (buf instanceof DenseScoreBuffer) {
       const out = buf.scores;
       const o = row * nc;
+      let count = 0;
       for (let c = 0; c < nc; c++) {
         const v = scores[so + c]!;
-        out[o + c] = v > conf ? v : Number.NaN;
+        if (v > conf) {
+          out[o + c] = v;
+          count++;
+        } else out[o + c] = Number.NaN;
       }
+      buf.setRowStats(row, maxScore[i]!, count);
     } else if (multiLabel) {
       // Levels with different class counts (no known export has them): one candidate at a time.
       for (let c = 0; c < nc; c++) {

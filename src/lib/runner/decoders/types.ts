@@ -49,6 +49,12 @@ export interface Candidates {
    * cell's scores is far cheaper than pushing 80 candidates one by one.
    */
   perBox?: number;
+  /**
+   * Dense only, from the decoder's own pass at `conf`: per box row, a score no entry exceeds and
+   * the number of entries above conf. With them finalizeDetections reads only the rows NMS needs
+   * instead of every entry (see nmsDenseRows).
+   */
+  rowStats?: { conf: number; max: Float32Array; count: Int32Array };
   /** Whether overlapping duplicates remain (true for YOLO heads; false for NMS-free models). */
   needsNms: boolean;
   /**
@@ -350,12 +356,19 @@ export class DenseScoreBuffer {
   readonly boxes: Float32Array;
   readonly scores: Float32Array;
   readonly perBox: number;
+  /** Per row, set by setRowStats: see Candidates.rowStats. */
+  readonly rowMax: Float32Array;
+  readonly rowCount: Int32Array;
+  readonly conf: number;
   rows = 0;
 
-  constructor(maxBoxes: number, perBox: number) {
+  constructor(maxBoxes: number, perBox: number, conf: number) {
     this.perBox = perBox;
+    this.conf = conf;
     this.boxes = new Float32Array(maxBoxes * 4);
     this.scores = new Float32Array(maxBoxes * perBox);
+    this.rowMax = new Float32Array(maxBoxes);
+    this.rowCount = new Int32Array(maxBoxes);
   }
 
   addBox(x1: number, y1: number, x2: number, y2: number): number {
@@ -367,12 +380,23 @@ export class DenseScoreBuffer {
     return r;
   }
 
+  /** Row r's best score (or any score none of its entries exceeds) and its entries above conf. */
+  setRowStats(r: number, max: number, count: number): void {
+    this.rowMax[r] = max;
+    this.rowCount[r] = count;
+  }
+
   finish(needsNms: boolean): Candidates {
     return {
       boxes: this.boxes.subarray(0, this.rows * 4),
       scores: this.scores.subarray(0, this.rows * this.perBox),
       ...densePattern(this.perBox, this.rows),
       perBox: this.perBox,
+      rowStats: {
+        conf: this.conf,
+        max: this.rowMax.subarray(0, this.rows),
+        count: this.rowCount.subarray(0, this.rows),
+      },
       needsNms,
     };
   }
