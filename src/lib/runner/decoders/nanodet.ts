@@ -186,13 +186,14 @@ function decodeLevel(
     if (buf instanceof DenseScoreBuffer) {
       const out = buf.scores;
       const o = row * nc;
-      let count = 0;
-      for (let c = 0; c < nc; c++) {
-        const v = scores[so + c]!;
-        if (v > conf) {
-          out[o + c] = v;
-          count++;
-        } else out[o + c] = Number.NaN;
+      // Copy the row whole (at conf 0.001 nearly every class passes), then pad the few that miss.
+      out.set(scores.subarray(so, so + nc), o);
+      let count = nc;
+      for (let k = o; k < o + nc; k++) {
+        if (!(out[k]! > conf)) {
+          out[k] = Number.NaN;
+          count--;
+        }
       }
       buf.setRowStats(row, maxScore[i]!, count);
     } else if (multiLabel) {
