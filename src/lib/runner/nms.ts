@@ -215,6 +215,8 @@ export interface DenseRows {
   max: Float32Array;
   /** Entries with score > conf over the usable rows. */
   count: number;
+  /** Computes a row's scores of at least `atLeast` before they are read (Candidates.fillRow). */
+  fill?: ((row: number, atLeast: number) => void) | undefined;
 }
 
 /** Usable rows whose entries the first stage of nmsDenseRows reads; later stages read 4× more. */
@@ -257,6 +259,7 @@ export function nmsDenseRows(
     let k = 0;
     for (let r = 0; r < nRows; r++) {
       if (!usable[r] || !(max[r]! >= lower)) continue;
+      rows.fill?.(r, lower);
       if (idx.length < k + perBox) {
         const grown = new Uint32Array(Math.max(2 * idx.length, k + perBox, 4096));
         grown.set(idx.subarray(0, k));

@@ -15,7 +15,7 @@
  */
 import type { CocoResult } from '../schema/coco.ts';
 import { clipXyxy, type ImageTransform, inputToOriginal } from './boxes.ts';
-import type { Candidates } from './decoders/types.ts';
+import { type Candidates, fillAllRows } from './decoders/types.ts';
 import { NMS_DEFAULTS, type NmsOptions, nms, nmsDenseRows, StageCounter, sortByScore } from './nms.ts';
 
 /** One detection as in a COCO results file; bbox [x, y, width, height] in original-image pixels. */
@@ -119,11 +119,12 @@ export function finalizeDetections(
     const keep = nmsDenseRows(
       boxes,
       src,
-      { perBox, usable, max: stats.max, count },
+      { perBox, usable, max: stats.max, count, fill: candidates.fillRow },
       { ...options, conf, maxDet },
     );
     return toDetections(keep, candidates, src, transform, categoryIds, imageId, dropped);
   }
+  fillAllRows(candidates); // the passes below read every entry
   if (perBox !== undefined) {
     // Dense: row by row, so the class and box of each entry need no lookup; NaN is padding.
     const classOk = Uint8Array.from({ length: perBox }, (_, c) => (hasCategory(c) ? 1 : 0));

@@ -55,6 +55,13 @@ export interface Candidates {
    * instead of every entry (see nmsDenseRows).
    */
   rowStats?: { conf: number; max: Float32Array; count: Int32Array };
+  /**
+   * Dense only: rows whose scores are computed when read (FastestDet's exact powers). Call it
+   * before reading a row's entries: every entry scoring at least `atLeast` (all, when absent)
+   * is then exact, and one not computed yet holds -Infinity. Repeatable; fillAllRows() computes
+   * everything. Absent: every row is filled already.
+   */
+  fillRow?: (row: number, atLeast?: number) => void;
   /** Whether overlapping duplicates remain (true for YOLO heads; false for NMS-free models). */
   needsNms: boolean;
   /**
@@ -190,8 +197,15 @@ export function boxRow(c: Pick<Candidates, 'boxIndex'>, k: number): number {
   return c.boxIndex ? c.boxIndex[k]! : k;
 }
 
+/** Computes every row of dense candidates whose scores are filled on demand (Candidates.fillRow). */
+export function fillAllRows(c: Candidates): void {
+  if (!c.fillRow) return;
+  for (let r = 0; r < c.boxes.length / 4; r++) c.fillRow(r);
+}
+
 /** The candidates' indices, without the padding of dense candidates (see Candidates.perBox). */
 export function candidateIndices(c: Candidates): number[] {
+  fillAllRows(c);
   const out: number[] = [];
   for (let k = 0; k < c.scores.length; k++) {
     if (c.perBox === undefined || !Number.isNaN(c.scores[k])) out.push(k);
