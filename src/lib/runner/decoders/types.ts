@@ -1,3 +1,4 @@
+// Over 400 lines: the Candidates contract and the three buffers that build its layouts (one box per candidate, shared boxes, dense rows) change together; apart, each layout rule would be stated twice.
 /**
  * The contract between the runner and a family's output decoder.
  *
