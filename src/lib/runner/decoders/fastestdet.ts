@@ -109,10 +109,8 @@ function decodeDense(
   conf: number,
 ): Candidates {
   const buf = new DenseScoreBuffer(plane, classes, conf);
-  const out = buf.scores;
   const cellOf = new Int32Array(plane);
   const objParts = new Float64Array(plane);
-  const cls = (i: number, c: number) => data[base + (5 + c) * plane + i]!;
   for (let i = 0; i < plane; i++) {
     const obj = data[base + i]!;
     if (!(obj > 0)) continue;
@@ -128,7 +126,7 @@ function decodeDense(
     let count = 0;
     let maxCls = Number.NEGATIVE_INFINITY;
     for (let c = 0; c < classes; c++) {
-      const v = cls(i, c);
+      const v = data[base + (5 + c) * plane + i]!;
       // -Infinity ** 0.4 is +Infinity: the row's max says so, and finalize takes the full path.
       if (v === Number.NEGATIVE_INFINITY) maxCls = Number.POSITIVE_INFINITY;
       else if (v > maxCls) maxCls = v;
@@ -151,11 +149,30 @@ function decodeDense(
     const bound = objPart * maxCls ** 0.4 * (1 + 1e-9);
     buf.setRowStats(row, Number.isNaN(bound) ? Number.POSITIVE_INFINITY : bound, count);
   }
+  const candidates = buf.finish(true);
+  candidates.fillRow = rowFiller(data, base, plane, classes, conf, buf, cellOf, objParts);
+  return candidates;
+}
+
+/**
+ * Candidates.fillRow for decodeDense's rows. A function of its own so that the decoding loop's
+ * variables are not captured by the closure (captured ones are read through a context, slowly).
+ */
+function rowFiller(
+  data: Float32Array,
+  base: number,
+  plane: number,
+  classes: number,
+  conf: number,
+  buf: DenseScoreBuffer,
+  cellOf: Int32Array,
+  objParts: Float64Array,
+): (row: number, atLeast?: number) => void {
+  const out = buf.scores;
   // Per row, the score down to which its entries are exact (+Infinity: none yet); an entry not
   // computed yet holds -Infinity, below every threshold asked so far.
   const exactTo = new Float64Array(buf.rows).fill(Number.POSITIVE_INFINITY);
-  const candidates = buf.finish(true);
-  candidates.fillRow = (row: number, atLeast = Number.NEGATIVE_INFINITY) => {
+  return (row: number, atLeast = Number.NEGATIVE_INFINITY) => {
     const was = exactTo[row]!;
     if (!(atLeast < was)) return;
     exactTo[row] = atLeast;
@@ -167,14 +184,13 @@ function decodeDense(
     const o = row * classes;
     for (let c = 0; c < classes; c++) {
       if (was !== Number.POSITIVE_INFINITY && out[o + c] !== Number.NEGATIVE_INFINITY) continue;
-      const v = cls(i, c);
+      const v = data[base + (5 + c) * plane + i]!;
       if (all || v >= need || v === Number.NEGATIVE_INFINITY) {
         const score = objPart * v ** 0.4;
         out[o + c] = score > conf ? score : Number.NaN;
       } else out[o + c] = Number.NEGATIVE_INFINITY;
     }
   };
-  return candidates;
 }
 
 /** Stores the cell's box in `buf`; returns its row. */
