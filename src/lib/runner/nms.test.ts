@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../util/prng.ts';
-import { nms } from './nms.ts';
+import { nms, nmsDenseRows } from './nms.ts';
 
 const rng = mulberry32;
 
@@ -112,5 +112,90 @@ describe('nms', () => {
     const scores = new Float32Array([0.3, 0.9, 0.5]);
     const got = nms(boxes, scores, new Int32Array(3), { maxCandidates: 2 });
     expect(Array.from(got)).toEqual([1, 2]);
+  });
+
+  it('reads shared boxes through boxIndex exactly as the same boxes repeated per candidate', () => {
+    for (let seed = 1; seed <= 4; seed++) {
+      const { boxes, scores, classes } = randomCase(seed, 20_000, 20);
+      const rows = new Float32Array(boxes.slice(0, 500).flat());
+      const r = rng(seed + 100);
+      const boxIndex = Int32Array.from(scores, () => Math.floor(r() * 500));
+      const repeated = new Float32Array(scores.length * 4);
+      boxIndex.forEach((b, i) => {
+        repeated.set(rows.subarray(b * 4, b * 4 + 4), i * 4);
+      });
+      const fs = new Float32Array(scores);
+      const fc = new Int32Array(classes);
+      const options = { conf: 0.001, iou: 0.6, maxDet: 100 };
+      const expected = Array.from(nms(repeated, fs, fc, options));
+      expect(expected.length).toBe(100);
+      expect(Array.from(nms(rows, fs, fc, options, { boxIndex }))).toEqual(expected);
+    }
+  });
+
+  it('gives the same result with a negative conf (the split falls back to a range histogram)', () => {
+    const { boxes, scores, classes } = randomCase(9, 12_000, 3);
+    const fb = new Float32Array(boxes.flat());
+    const fs = new Float32Array(scores.map((v) => v - 0.5));
+    const rb = Array.from({ length: boxes.length }, (_, i) => Array.from(fb.subarray(i * 4, i * 4 + 4)));
+    const expected = referenceNms(rb, Array.from(fs), classes, -0.2, 0.7, 100);
+    expect(Array.from(nms(fb, fs, new Int32Array(classes), { conf: -0.2, iou: 0.7, maxDet: 100 }))).toEqual(
+      expected,
+    );
+  });
+
+  it('splits its two heaps exactly when scores sit on the split itself (powers of two are bin edges)', () => {
+    const n = 12_000;
+    const r = rng(5);
+    // Disjoint boxes (nothing suppressed) and scores that are all bin edges, so the first heap's
+    // split equals the score of thousands of candidates: each must be popped exactly once, in order.
+    const boxes = new Float32Array(n * 4);
+    for (let i = 0; i < n; i++) boxes.set([i * 10, 0, i * 10 + 5, 5], i * 4);
+    const scores = Float32Array.from({ length: n }, () => 2 ** -Math.floor(r() * 4));
+    const classes = Int32Array.from({ length: n }, () => Math.floor(r() * 80));
+    const rb = Array.from({ length: n }, (_, i) => Array.from(boxes.subarray(i * 4, i * 4 + 4)));
+    const expected = referenceNms(rb, Array.from(scores), Array.from(classes), 0.001, 0.7, n);
+    const got = nms(boxes, scores, classes, { conf: 0.001, iou: 0.7, maxDet: n });
+    expect(got.length).toBe(n);
+    expect(Array.from(got)).toEqual(expected);
+  });
+
+  it('nmsDenseRows keeps what nms keeps over the usable rows, through every stage and at tied thresholds', () => {
+    for (let seed = 1; seed <= 8; seed++) {
+      const r = rng(seed);
+      const nRows = 3000;
+      const perBox = 5;
+      // Seeds 1-4: a few distinct boxes, so each class keeps only a handful and the walk runs
+      // through every stage to the end; 5-8: spread boxes, maxDet reached early.
+      const spread = seed > 4;
+      const boxes = new Float32Array(nRows * 4);
+      for (let b = 0; b < nRows; b++) {
+        const x = spread ? r() * 500 : Math.floor(r() * 3) * 100;
+        boxes.set([x, x, x + 40, x + 40], b * 4);
+      }
+      // Coarse scores: many ties, also between row maxima and the stage thresholds read from them.
+      const scores = Float32Array.from({ length: nRows * perBox }, () =>
+        r() < 0.2 ? Number.NaN : Math.round(r() * 50) / 50,
+      );
+      const usable = Uint8Array.from({ length: nRows }, () => (r() < 0.9 ? 1 : 0));
+      const max = new Float32Array(nRows).fill(Number.NEGATIVE_INFINITY);
+      let count = 0;
+      scores.forEach((v, i) => {
+        const row = Math.floor(i / perBox);
+        if (v > 0.001) {
+          max[row] = Math.max(max[row]!, v);
+          if (usable[row]) count++;
+        }
+      });
+      const options = { conf: 0.001, iou: 0.5, maxDet: spread ? 100 : 3000 };
+      // nms over the same entries, those of unusable rows dropped.
+      const plain = scores.map((v, i) => (usable[Math.floor(i / perBox)] ? v : -1));
+      const classes = Int32Array.from(plain, (_, i) => i % perBox);
+      const boxIndex = Int32Array.from(plain, (_, i) => Math.floor(i / perBox));
+      const expected = Array.from(nms(boxes, plain, classes, options, { boxIndex }));
+      expect(expected.length).toBeGreaterThan(spread ? 99 : 5);
+      const got = nmsDenseRows(boxes, scores, { perBox, usable, max, count }, options);
+      expect(Array.from(got)).toEqual(expected);
+    }
   });
 });

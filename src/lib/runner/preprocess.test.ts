@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { float16BitsToFloat32 } from '../onnx/float16.ts';
 import { inputToOriginal, originalToInput } from './boxes.ts';
 import { computePlacement, roundHalfEven } from './letterbox.ts';
-import { preprocessImage, stackBatch } from './preprocess.ts';
+import { normalisationTable, preprocessImage, resizeImage, stackBatch, writeTensor } from './preprocess.ts';
 
 /** A solid-colour PNG with an optional rectangle of another colour. */
 async function png(
@@ -233,5 +233,60 @@ describe('preprocessImage', () => {
     await expect(
       preprocessImage(new TextEncoder().encode('not an image'), { size: [8, 8] }),
     ).rejects.toThrow();
+  });
+});
+
+describe('letterbox padding written with the tensor', () => {
+  it('gives exactly the values of sharp extending the image with padValue', async () => {
+    // A photo-like JPEG (noise over gradients), landscape and portrait, so resampling is real.
+    const jpeg = async (w: number, h: number) => {
+      const px = Buffer.alloc(w * h * 3);
+      for (let i = 0; i < px.length; i++) px[i] = (i * 7 + ((i * 2654435761) >>> 24)) & 255;
+      return sharp(px, { raw: { width: w, height: h, channels: 3 } })
+        .jpeg({ quality: 85 })
+        .toBuffer();
+    };
+    const cases = [
+      { size: [96, 96] as const, padValue: 114 },
+      {
+        size: [96, 96] as const,
+        colour: 'BGR' as const,
+        scale: 1,
+        placement: 'top-left' as const,
+        padValue: 114,
+      },
+      {
+        size: [96, 80] as const,
+        colour: 'BGR' as const,
+        scale: 1,
+        mean: [103.53, 116.28, 123.675],
+        std: [57.375, 57.12, 58.395],
+        padValue: 0,
+      },
+    ];
+    for (const [w, h] of [
+      [150, 100],
+      [70, 130],
+    ] as const) {
+      const img = await jpeg(w, h);
+      for (const opts of cases) {
+        const got = await preprocessImage(img, opts);
+        // Reference: sharp pads (leavePadding off), then the ordinary planar conversion.
+        const { pixels, placement, padded } = await resizeImage(img, opts, false);
+        expect(padded).toBe(true);
+        const want = new Float32Array(got.data.length);
+        writeTensor(
+          pixels,
+          placement.inputWidth,
+          placement.inputHeight,
+          normalisationTable(opts),
+          opts,
+          want,
+        );
+        expect(Buffer.from(got.data.buffer).equals(Buffer.from(want.buffer))).toBe(true);
+        // The shortcut was taken (the image is plain 8-bit sRGB and has padding).
+        expect((await resizeImage(img, opts, true)).padded).toBe(false);
+      }
+    }
   });
 });

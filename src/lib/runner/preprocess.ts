@@ -71,11 +71,18 @@ export function normalisationTable(options: PreprocessOptions): Float32Array[] {
   });
 }
 
-/** Decodes, orients and resizes; returns interleaved 8-bit sRGB pixels at the input size. */
+/**
+ * Decodes, orients and resizes; returns interleaved 8-bit sRGB pixels at the input size, or, with
+ * `leavePadding` and an image whose padding needs no colour conversion, at the resized size only
+ * (`padded` false): the caller then writes the padding itself, which sharp's extend would have
+ * filled with exactly padValue (a plain 8-bit sRGB image without an ICC profile), saving the
+ * extend step (about 1 ms of a YOLOX image's 7 ms).
+ */
 export async function resizeImage(
   input: string | Uint8Array,
   options: PreprocessOptions,
-): Promise<{ pixels: Uint8Array; placement: Placement }> {
+  leavePadding = false,
+): Promise<{ pixels: Uint8Array; placement: Placement; padded: boolean }> {
   const image = sharp(input, { limitInputPixels: options.limitInputPixels ?? 2 ** 28, failOn: 'error' });
   const meta = await image.metadata();
   const { width, height } = meta.autoOrient;
@@ -84,7 +91,15 @@ export async function resizeImage(
   let pipeline = image
     .autoOrient()
     .resize(p.resizedWidth, p.resizedHeight, { fit: 'fill', kernel: options.kernel ?? 'linear' });
-  if (p.padLeft || p.padRight || p.padTop || p.padBottom) {
+  const hasPadding = p.padLeft > 0 || p.padRight > 0 || p.padTop > 0 || p.padBottom > 0;
+  const plainRgb =
+    meta.space === 'srgb' &&
+    meta.channels === 3 &&
+    meta.depth === 'uchar' &&
+    !meta.hasProfile &&
+    !meta.hasAlpha;
+  const padded = !(leavePadding && hasPadding && plainRgb);
+  if (hasPadding && padded) {
     pipeline = pipeline.extend({
       top: p.padTop,
       bottom: p.padBottom,
@@ -98,12 +113,46 @@ export async function resizeImage(
     .toColourspace('srgb')
     .raw({ depth: 'uchar' })
     .toBuffer({ resolveWithObject: true });
-  if (info.width !== p.inputWidth || info.height !== p.inputHeight || info.channels !== 3) {
-    throw new Error(
-      `resize produced ${info.width}x${info.height}x${info.channels}, expected ${p.inputWidth}x${p.inputHeight}x3`,
-    );
+  const [w, h] = padded ? [p.inputWidth, p.inputHeight] : [p.resizedWidth, p.resizedHeight];
+  if (info.width !== w || info.height !== h || info.channels !== 3) {
+    throw new Error(`resize produced ${info.width}x${info.height}x${info.channels}, expected ${w}x${h}x3`);
   }
-  return { pixels: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), placement: p };
+  return { pixels: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), placement: p, padded };
+}
+
+/**
+ * Resized pixels → planar normalised floats of the whole input at `offset` of `out`: the image
+ * at (padLeft, padTop), the padding the normalised pad byte: what toPlanar gives on sharp's
+ * extended image, without building it.
+ */
+function toPlanarLetterboxed(
+  pixels: Uint8Array,
+  p: Placement,
+  pad: number,
+  luts: Float32Array[],
+  colour: 'RGB' | 'BGR',
+  out: Float32Array,
+  offset: number,
+): void {
+  const W = p.inputWidth;
+  const plane = W * p.inputHeight;
+  const [s0, s1, s2] = colour === 'BGR' ? [2, 1, 0] : [0, 1, 2];
+  const [l0, l1, l2] = luts as [Float32Array, Float32Array, Float32Array];
+  const p0 = out.subarray(offset, offset + plane);
+  const p1 = out.subarray(offset + plane, offset + 2 * plane);
+  const p2 = out.subarray(offset + 2 * plane, offset + 3 * plane);
+  p0.fill(l0[pad]!);
+  p1.fill(l1[pad]!);
+  p2.fill(l2[pad]!);
+  const rw = p.resizedWidth;
+  for (let y = 0; y < p.resizedHeight; y++) {
+    const o = (p.padTop + y) * W + p.padLeft;
+    for (let x = 0, q = y * rw * 3; x < rw; x++, q += 3) {
+      p0[o + x] = l0[pixels[q + s0]!]!;
+      p1[o + x] = l1[pixels[q + s1]!]!;
+      p2[o + x] = l2[pixels[q + s2]!]!;
+    }
+  }
 }
 
 /**
@@ -120,13 +169,17 @@ export function toPlanar(
   offset = 0,
 ): void {
   const plane = width * height;
-  // Tensor channel c reads source channel src[c].
-  const src = colour === 'BGR' ? [2, 1, 0] : [0, 1, 2];
-  for (let c = 0; c < 3; c++) {
-    const lut = luts[c]!;
-    const s = src[c]!;
-    const base = offset + c * plane;
-    for (let i = 0; i < plane; i++) out[base + i] = lut[pixels[i * 3 + s]!]!;
+  // Tensor channel c reads source channel s_c. One pass over the pixels writing all three planes
+  // (the same LUT values as three strided passes, about a third less time: 0.85 → 0.57 ms at 416²).
+  const [s0, s1, s2] = colour === 'BGR' ? [2, 1, 0] : [0, 1, 2];
+  const [l0, l1, l2] = luts as [Float32Array, Float32Array, Float32Array];
+  const p0 = out.subarray(offset, offset + plane);
+  const p1 = out.subarray(offset + plane, offset + 2 * plane);
+  const p2 = out.subarray(offset + 2 * plane, offset + 3 * plane);
+  for (let i = 0, p = 0; i < plane; i++, p += 3) {
+    p0[i] = l0[pixels[p + s0]!]!;
+    p1[i] = l1[pixels[p + s1]!]!;
+    p2[i] = l2[pixels[p + s2]!]!;
   }
 }
 
@@ -190,7 +243,15 @@ export async function preprocessImage(
   out?: TensorBuffer,
   offset = 0,
 ): Promise<PreparedImage> {
-  const { pixels, placement } = await resizeImage(input, options);
+  const pad = options.padValue ?? 114;
+  // The fused writer indexes the LUTs by the pad byte, so only an integer grey level qualifies.
+  const planarFloat =
+    options.dtype !== 'uint8' &&
+    (options.layout ?? 'NCHW') !== 'NHWC' &&
+    Number.isInteger(pad) &&
+    pad >= 0 &&
+    pad <= 255;
+  const { pixels, placement, padded } = await resizeImage(input, options, planarFloat);
   const W = placement.inputWidth;
   const H = placement.inputHeight;
   const size = 3 * H * W;
@@ -198,7 +259,10 @@ export async function preprocessImage(
   if (target.length < offset + size) {
     throw new Error(`batch buffer too small: need ${offset + size} values, have ${target.length}`);
   }
-  writeTensor(pixels, W, H, luts, options, target, offset);
+  if (padded) writeTensor(pixels, W, H, luts, options, target, offset);
+  else if (target instanceof Float32Array) {
+    toPlanarLetterboxed(pixels, placement, pad, luts, options.colour ?? 'RGB', target, offset);
+  } else throw new Error('a float input needs a Float32Array batch buffer');
   if (options.padTensorValue !== undefined) {
     fillPadding(target, offset, placement, (options.layout ?? 'NCHW') !== 'NHWC', options.padTensorValue);
   }

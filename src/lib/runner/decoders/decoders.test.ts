@@ -3,7 +3,7 @@ import { buildHeadModel, type HeadOutput } from '../../../../tests/support/head-
 import { UserError } from '../../util/errors.ts';
 import { createSession, type ModelSession } from '../session.ts';
 import { FAMILIES, getDecoder } from './index.ts';
-import type { Candidates, DecodeContext } from './types.ts';
+import { type Candidates, candidateBox, candidateIndices, type DecodeContext } from './types.ts';
 
 const H = 32;
 const W = 48;
@@ -39,7 +39,7 @@ async function decodeWith(
 }
 
 const rows = (c: Candidates) =>
-  Array.from(c.scores, (s, i) => [...Array.from(c.boxes.subarray(i * 4, i * 4 + 4)), s, c.classes[i]!]);
+  candidateIndices(c).map((i) => [...Array.from(candidateBox(c, i)), c.scores[i]!, c.classes[i]!]);
 
 /** Channel-major [4+nc, N] from per-anchor [cx, cy, w, h, ...scores]. */
 function channelMajor(anchors: number[][]): Float32Array {

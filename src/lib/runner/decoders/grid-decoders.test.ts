@@ -4,9 +4,18 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildHeadModel, type HeadOutput } from '../../../../tests/support/head-model.ts';
+import { mulberry32 } from '../../util/prng.ts';
+import { finalizeDetections, noDrops } from '../postprocess.ts';
 import { createSession, type ModelSession } from '../session.ts';
 import { getDecoder } from './index.ts';
-import type { Candidates, DecodeContext } from './types.ts';
+import {
+  CandidateBuffer,
+  type Candidates,
+  candidateBox,
+  candidateIndices,
+  type DecodeContext,
+  fillAllRows,
+} from './types.ts';
 
 const S = 64;
 const ctx: DecodeContext = { inputWidth: S, inputHeight: S, conf: 0.05, maxDet: 100, multiLabel: true };
@@ -27,7 +36,7 @@ async function decode(family: string, outputs: HeadOutput[], numClasses = 2): Pr
 }
 
 const rows = (c: Candidates) =>
-  Array.from(c.scores, (s, i) => [...Array.from(c.boxes.subarray(i * 4, i * 4 + 4)), s, c.classes[i]!]);
+  candidateIndices(c).map((i) => [...Array.from(candidateBox(c, i)), c.scores[i]!, c.classes[i]!]);
 
 describe('yolox', () => {
   it('decodes the raw grid over strides 8/16/32 as demo_postprocess, score = obj × cls', async () => {
@@ -103,5 +112,96 @@ describe('fastestdet', () => {
     expect(rows(c).map((r) => r.map((v) => Math.round(v * 1e4) / 1e4))).toEqual([
       [0, 16, 32, 48, Math.round(score * 1e4) / 1e4, 0],
     ]);
+  });
+});
+
+describe('fastestdet, multi-label at conf 0.001 (scores computed only for the rows NMS reads)', () => {
+  it('finalizes exactly like every candidate pushed with its score, odd values included', () => {
+    const gh = 22;
+    const gw = 22; // 484 cells, as the real model: more rows than NMS's first stage reads
+    const nc = 30;
+    const plane = gh * gw;
+    const conf = 0.001;
+    const bound = getDecoder('fastestdet').bind([{ name: '758', dims: [1, 5 + nc, gh, gw] }], {
+      numClasses: nc,
+    });
+    const transform = {
+      originalWidth: 96,
+      originalHeight: 96,
+      inputWidth: 96,
+      inputHeight: 96,
+      ratioX: 1,
+      ratioY: 1,
+      padLeft: 0,
+      padTop: 0,
+    };
+    const categoryIds = Int32Array.from({ length: nc }, (_, c) => c + 1);
+    for (let seed = 1; seed <= 6; seed++) {
+      const r = mulberry32(seed);
+      const data = new Float32Array((5 + nc) * plane);
+      for (let i = 0; i < plane; i++) {
+        data[i] = r() < 0.1 ? 0 : r() ** 2; // objectness, some cells empty
+        for (let k = 1; k < 5; k++) data[k * plane + i] = (r() - 0.5) * 4;
+        for (let c = 0; c < nc; c++) {
+          const x = r();
+          // Class scores: mostly small, some right at the conf boundary for this cell, and (seed 6)
+          // NaN, negative and infinite ones.
+          const objPart = data[i]! ** 0.6;
+          const edge = objPart > 0 ? (conf / objPart) ** 2.5 : 0;
+          data[(5 + c) * plane + i] =
+            seed === 6 && x < 0.02
+              ? [Number.NaN, -0.5, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY][Math.floor(x * 200)]!
+              : x < 0.1
+                ? edge * (1 + (r() - 0.5) * 1e-6)
+                : Math.round(r() ** 4 * 1000) / 1000;
+        }
+      }
+      const results = { '758': { name: '758', dims: [1, 5 + nc, gh, gw], data } };
+      const ctx = { inputWidth: 96, inputHeight: 96, conf, maxDet: 100, multiLabel: true };
+      // Reference: the candidates one by one, each score computed, as the decoder once did.
+      const eager = new CandidateBuffer();
+      for (let i = 0; i < plane; i++) {
+        const obj = data[i]!;
+        if (!(obj > 0)) continue;
+        const cx = (((i % gw) + Math.tanh(data[plane + i]!)) / gw) * 96;
+        const cy = ((Math.floor(i / gw) + Math.tanh(data[2 * plane + i]!)) / gh) * 96;
+        const hw = ((1 / (1 + Math.exp(-data[3 * plane + i]!))) * 96) / 2;
+        const hh = ((1 / (1 + Math.exp(-data[4 * plane + i]!))) * 96) / 2;
+        for (let c = 0; c < nc; c++) {
+          const score = obj ** 0.6 * data[(5 + c) * plane + i]! ** 0.4;
+          if (score > conf) eager.push(cx - hw, cy - hh, cx + hw, cy + hh, score, c);
+        }
+      }
+      for (const iou of [0.7, 0.3]) {
+        const options = { conf, iou, maxDet: 100 };
+        const want = noDrops();
+        const expected = finalizeDetections(eager.finish(true), transform, categoryIds, 1, options, want);
+        const got = noDrops();
+        const lazy = bound.decode(results, ctx)[0]!;
+        expect(lazy.fillRow).toBeDefined();
+        expect(finalizeDetections(lazy, transform, categoryIds, 1, options, got)).toEqual(expected);
+        expect(got).toEqual(want);
+        // Every entry, once filled, is the eager score (or padding).
+        expect(rows(bound.decode(results, ctx)[0]!)).toEqual(rows(eager.finish(true)));
+      }
+      // A row filled down to a score holds every entry at or above it exactly, even one equal to it.
+      const full = bound.decode(results, ctx)[0]!;
+      fillAllRows(full);
+      const partial = bound.decode(results, ctx)[0]!;
+      for (let row = 0; row < full.boxes.length / 4; row += 7) {
+        const entries = full.scores.subarray(row * nc, (row + 1) * nc);
+        const atLeast = entries[Math.floor(r() * nc)]!;
+        if (!(atLeast > conf)) continue;
+        partial.fillRow!(row, atLeast);
+        for (let c = 0; c < nc; c++) {
+          const want = entries[c]!;
+          if (want >= atLeast) expect(partial.scores[row * nc + c]).toBe(want);
+          else
+            expect(
+              partial.scores[row * nc + c]! < atLeast || Number.isNaN(partial.scores[row * nc + c]),
+            ).toBe(true);
+        }
+      }
+    }
   });
 });

@@ -18,13 +18,14 @@
 import { sortByScore } from '../nms.ts';
 import {
   type BindOptions,
-  CandidateBuffer,
   type Candidates,
   type Decoder,
+  DenseScoreBuffer,
   formatDims,
   isKnown,
   type OutputSpec,
   type OutputTensor,
+  SharedBoxBuffer,
   shapeMismatch,
 } from './types.ts';
 
@@ -112,12 +113,17 @@ export const nanodet: Decoder<'nanodet'> = {
         const batch = tensors[0]!.cls.dims[0]!;
         const perImage: Candidates[] = [];
         for (let b = 0; b < batch; b++) {
-          // Sized for the worst case (every class of every decoded cell), so it never grows.
-          const buf = new CandidateBuffer(
-            ctx.multiLabel
-              ? tensors.reduce((n, l) => n + Math.min(l.cls.dims[1]!, NMS_PRE) * l.cls.dims[2]!, 0)
-              : tensors.length * NMS_PRE,
-          );
+          // Sized for the worst case (one box per decoded cell), so it never grows. Multi-label:
+          // dense, each cell's class scores copied as a row (see Candidates.perBox).
+          const boxes = tensors.reduce((n, l) => n + Math.min(l.cls.dims[1]!, NMS_PRE), 0);
+          const nc = tensors[0]!.cls.dims[2]!;
+          const buf =
+            ctx.multiLabel && tensors.every((l) => l.cls.dims[2] === nc)
+              ? new DenseScoreBuffer(boxes, nc, ctx.conf)
+              : new SharedBoxBuffer(
+                  boxes,
+                  ctx.multiLabel ? boxes * Math.max(...tensors.map((l) => l.cls.dims[2]!)) : boxes,
+                );
           for (const level of tensors) decodeLevel(level, b, W, H, ctx.conf, ctx.multiLabel, buf);
           perImage.push(buf.finish(true));
         }
@@ -134,7 +140,7 @@ function decodeLevel(
   H: number,
   conf: number,
   multiLabel: boolean,
-  buf: CandidateBuffer,
+  buf: SharedBoxBuffer | DenseScoreBuffer,
 ): void {
   const { cls, dist, stride: s } = level;
   const cells = cls.dims[1]!;
@@ -152,17 +158,9 @@ function decodeLevel(
     for (let c = 0; c < nc; c++) m = Math.max(m, scores[so + c]!);
     maxScore[i] = m;
   }
+  const off = (s - 1) / 2;
   for (const i of sortByScore(maxScore, conf, NMS_PRE)) {
     const so = (b * cells + i) * nc;
-    let best = -1;
-    let bestScore = conf;
-    for (let c = 0; c < nc; c++) {
-      const v = scores[so + c]!;
-      if (v > bestScore) {
-        bestScore = v;
-        best = c;
-      }
-    }
     // Softmax over each side's bins, expectation × stride (GFL's Integral).
     const dof = (b * cells + i) * 4 * bins;
     for (let k = 0; k < 4; k++) {
@@ -177,20 +175,44 @@ function decodeLevel(
       }
       side[k] = (acc / sum) * s;
     }
-    const off = (s - 1) / 2;
     const cx = (i % cols) * s + off;
     const cy = Math.floor(i / cols) * s + off;
-    const x1 = Math.min(Math.max(cx - side[0]!, 0), W);
-    const y1 = Math.min(Math.max(cy - side[1]!, 0), H);
-    const x2 = Math.min(Math.max(cx + side[2]!, 0), W);
-    const y2 = Math.min(Math.max(cy + side[3]!, 0), H);
-    if (!multiLabel) {
-      buf.push(x1, y1, x2, y2, bestScore, best);
-      continue;
-    }
-    for (let c = 0; c < nc; c++) {
-      const v = scores[so + c]!;
-      if (v > conf) buf.push(x1, y1, x2, y2, v, c);
+    const row = buf.addBox(
+      Math.min(Math.max(cx - side[0]!, 0), W),
+      Math.min(Math.max(cy - side[1]!, 0), H),
+      Math.min(Math.max(cx + side[2]!, 0), W),
+      Math.min(Math.max(cy + side[3]!, 0), H),
+    );
+    if (buf instanceof DenseScoreBuffer) {
+      const out = buf.scores;
+      const o = row * nc;
+      // Copy the row whole (at conf 0.001 nearly every class passes), then pad the few that miss.
+      out.set(scores.subarray(so, so + nc), o);
+      let count = nc;
+      for (let k = o; k < o + nc; k++) {
+        if (!(out[k]! > conf)) {
+          out[k] = Number.NaN;
+          count--;
+        }
+      }
+      buf.setRowStats(row, maxScore[i]!, count);
+    } else if (multiLabel) {
+      // Levels with different class counts (no known export has them): one candidate at a time.
+      for (let c = 0; c < nc; c++) {
+        const v = scores[so + c]!;
+        if (v > conf) buf.push(row, v, c);
+      }
+    } else {
+      let best = -1;
+      let bestScore = conf;
+      for (let c = 0; c < nc; c++) {
+        const v = scores[so + c]!;
+        if (v > bestScore) {
+          bestScore = v;
+          best = c;
+        }
+      }
+      buf.push(row, bestScore, best);
     }
   }
 }

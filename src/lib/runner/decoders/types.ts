@@ -1,3 +1,4 @@
+// Over 400 lines: the Candidates contract and the three buffers that build its layouts (one box per candidate, shared boxes, dense rows) change together; apart, each layout rule would be stated twice.
 /**
  * The contract between the runner and a family's output decoder.
  *
@@ -27,12 +28,41 @@ export interface OutputTensor {
 
 /** Candidate detections of one image. */
 export interface Candidates {
-  /** [count, 4] x1 y1 x2 y2 in input-tensor pixels. */
+  /**
+   * x1 y1 x2 y2 in input-tensor pixels: [count, 4], one row per candidate, or, with boxIndex,
+   * the rows candidates share.
+   */
   boxes: Float32Array;
   /** [count] confidence in [0, 1]. */
   scores: Float32Array;
   /** [count] index into the model's own class list. */
   classes: Int32Array;
+  /**
+   * [count] the row of `boxes` each candidate's box is. Multi-label grid heads score one box
+   * for many classes (NanoDet: ~146k candidates from ~1.8k boxes at conf 0.001), so they store
+   * it once; absent, candidate k's box is row k.
+   */
+  boxIndex?: Int32Array;
+  /**
+   * Dense grid heads (NanoDet, FastestDet): each box row has perBox consecutive entries, one per
+   * class (classes[k] = k % perBox, boxIndex[k] = ⌊k / perBox⌋, shared read-only arrays), and an
+   * entry whose score is NaN is padding, not a candidate (its class missed conf). Copying a
+   * cell's scores is far cheaper than pushing 80 candidates one by one.
+   */
+  perBox?: number;
+  /**
+   * Dense only, from the decoder's own pass at `conf`: per box row, a score no entry exceeds and
+   * the number of entries above conf. With them finalizeDetections reads only the rows NMS needs
+   * instead of every entry (see nmsDenseRows).
+   */
+  rowStats?: { conf: number; max: Float32Array; count: Int32Array };
+  /**
+   * Dense only: rows whose scores are computed when read (FastestDet's exact powers). Call it
+   * before reading a row's entries: every entry scoring at least `atLeast` (all, when absent)
+   * is then exact, and one not computed yet holds -Infinity. Repeatable; fillAllRows() computes
+   * everything. Absent: every row is filled already.
+   */
+  fillRow?: (row: number, atLeast?: number) => void;
   /** Whether overlapping duplicates remain (true for YOLO heads; false for NMS-free models). */
   needsNms: boolean;
   /**
@@ -163,6 +193,33 @@ export function compatible(a: number | string, b: number | string): boolean {
   return !isKnown(a) || !isKnown(b) || a === b;
 }
 
+/** The row of `boxes` that candidate k's box is. */
+export function boxRow(c: Pick<Candidates, 'boxIndex'>, k: number): number {
+  return c.boxIndex ? c.boxIndex[k]! : k;
+}
+
+/** Computes every row of dense candidates whose scores are filled on demand (Candidates.fillRow). */
+export function fillAllRows(c: Candidates): void {
+  if (!c.fillRow) return;
+  for (let r = 0; r < c.boxes.length / 4; r++) c.fillRow(r);
+}
+
+/** The candidates' indices, without the padding of dense candidates (see Candidates.perBox). */
+export function candidateIndices(c: Candidates): number[] {
+  fillAllRows(c);
+  const out: number[] = [];
+  for (let k = 0; k < c.scores.length; k++) {
+    if (c.perBox === undefined || !Number.isNaN(c.scores[k])) out.push(k);
+  }
+  return out;
+}
+
+/** Candidate k's box, x1 y1 x2 y2 (a view). */
+export function candidateBox(c: Candidates, k: number): Float32Array {
+  const r = boxRow(c, k);
+  return c.boxes.subarray(r * 4, r * 4 + 4);
+}
+
 /** Scratch arrays that grow as needed, trimmed to size at the end. */
 export class CandidateBuffer {
   boxes: Float32Array;
@@ -206,6 +263,155 @@ export class CandidateBuffer {
       boxes: this.boxes.subarray(0, this.count * 4),
       scores: this.scores.subarray(0, this.count),
       classes: this.classes.subarray(0, this.count),
+      needsNms,
+    };
+  }
+}
+
+/**
+ * Candidates whose boxes are shared: addBox() stores a box once, push() adds one (score, class)
+ * of it. Grows as needed; a grid head that knows its worst case from the output shape presizes
+ * it so that it never does.
+ */
+export class SharedBoxBuffer {
+  boxes: Float32Array;
+  scores: Float32Array;
+  classes: Int32Array;
+  boxIndex: Int32Array;
+  rows = 0;
+  count = 0;
+
+  constructor(maxBoxes = 256, maxCandidates = 1024) {
+    this.boxes = new Float32Array(Math.max(1, maxBoxes) * 4);
+    this.scores = new Float32Array(Math.max(1, maxCandidates));
+    this.classes = new Int32Array(this.scores.length);
+    this.boxIndex = new Int32Array(this.scores.length);
+  }
+
+  /** Stores a box; returns its row for push(). */
+  addBox(x1: number, y1: number, x2: number, y2: number): number {
+    if (this.rows * 4 === this.boxes.length) {
+      const boxes = new Float32Array(this.boxes.length * 2);
+      boxes.set(this.boxes);
+      this.boxes = boxes;
+    }
+    const r = this.rows++;
+    this.boxes[r * 4] = x1;
+    this.boxes[r * 4 + 1] = y1;
+    this.boxes[r * 4 + 2] = x2;
+    this.boxes[r * 4 + 3] = y2;
+    return r;
+  }
+
+  push(row: number, score: number, cls: number): void {
+    if (this.count === this.scores.length) this.grow();
+    const k = this.count++;
+    this.scores[k] = score;
+    this.classes[k] = cls;
+    this.boxIndex[k] = row;
+  }
+
+  /** Takes back the box just added when no candidate uses it (a cell whose classes all missed conf). */
+  dropUnusedBox(row: number): void {
+    if (row === this.rows - 1 && (this.count === 0 || this.boxIndex[this.count - 1] !== row)) this.rows--;
+  }
+
+  private grow(): void {
+    const cap = this.scores.length * 2;
+    const scores = new Float32Array(cap);
+    scores.set(this.scores);
+    const classes = new Int32Array(cap);
+    classes.set(this.classes);
+    const boxIndex = new Int32Array(cap);
+    boxIndex.set(this.boxIndex);
+    this.scores = scores;
+    this.classes = classes;
+    this.boxIndex = boxIndex;
+  }
+
+  /** Views of the filled part, as CandidateBuffer.finish. */
+  finish(needsNms: boolean): Candidates {
+    return {
+      boxes: this.boxes.subarray(0, this.rows * 4),
+      scores: this.scores.subarray(0, this.count),
+      classes: this.classes.subarray(0, this.count),
+      boxIndex: this.boxIndex.subarray(0, this.count),
+      needsNms,
+    };
+  }
+}
+
+/** The constant classes / boxIndex of dense candidates (see Candidates.perBox), shared by all. */
+const densePatterns = new Map<number, { classes: Int32Array; boxIndex: Int32Array }>();
+
+function densePattern(perBox: number, rows: number): { classes: Int32Array; boxIndex: Int32Array } {
+  let p = densePatterns.get(perBox);
+  if (!p || p.classes.length < rows * perBox) {
+    const cap = Math.max(rows, 2 * (p ? p.classes.length / perBox : 0), 256);
+    const classes = new Int32Array(cap * perBox);
+    const boxIndex = new Int32Array(cap * perBox);
+    for (let r = 0; r < cap; r++) {
+      for (let c = 0; c < perBox; c++) {
+        classes[r * perBox + c] = c;
+        boxIndex[r * perBox + c] = r;
+      }
+    }
+    p = { classes, boxIndex };
+    densePatterns.set(perBox, p);
+  }
+  return { classes: p.classes.subarray(0, rows * perBox), boxIndex: p.boxIndex.subarray(0, rows * perBox) };
+}
+
+/**
+ * Dense candidates (see Candidates.perBox): addBox() stores a box and returns its row; the
+ * decoder then writes the row's perBox scores at scores[row · perBox + class], NaN for a class
+ * that is not a candidate. Capacity is the most boxes the head can produce; it never grows.
+ */
+export class DenseScoreBuffer {
+  readonly boxes: Float32Array;
+  readonly scores: Float32Array;
+  readonly perBox: number;
+  /** Per row, set by setRowStats: see Candidates.rowStats. */
+  readonly rowMax: Float32Array;
+  readonly rowCount: Int32Array;
+  readonly conf: number;
+  rows = 0;
+
+  constructor(maxBoxes: number, perBox: number, conf: number) {
+    this.perBox = perBox;
+    this.conf = conf;
+    this.boxes = new Float32Array(maxBoxes * 4);
+    this.scores = new Float32Array(maxBoxes * perBox);
+    this.rowMax = new Float32Array(maxBoxes);
+    this.rowCount = new Int32Array(maxBoxes);
+  }
+
+  addBox(x1: number, y1: number, x2: number, y2: number): number {
+    const r = this.rows++;
+    this.boxes[r * 4] = x1;
+    this.boxes[r * 4 + 1] = y1;
+    this.boxes[r * 4 + 2] = x2;
+    this.boxes[r * 4 + 3] = y2;
+    return r;
+  }
+
+  /** Row r's best score (or any score none of its entries exceeds) and its entries above conf. */
+  setRowStats(r: number, max: number, count: number): void {
+    this.rowMax[r] = max;
+    this.rowCount[r] = count;
+  }
+
+  finish(needsNms: boolean): Candidates {
+    return {
+      boxes: this.boxes.subarray(0, this.rows * 4),
+      scores: this.scores.subarray(0, this.rows * this.perBox),
+      ...densePattern(this.perBox, this.rows),
+      perBox: this.perBox,
+      rowStats: {
+        conf: this.conf,
+        max: this.rowMax.subarray(0, this.rows),
+        count: this.rowCount.subarray(0, this.rows),
+      },
       needsNms,
     };
   }

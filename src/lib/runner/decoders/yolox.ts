@@ -12,7 +12,7 @@
  *
  * Preprocessing is the manifest's (YOLOX's preproc: BGR, 0–255, top-left letterbox on 114).
  */
-import { bindSingleOutput, CandidateBuffer, type Candidates, type Decoder, shapeMismatch } from './types.ts';
+import { bindSingleOutput, type Candidates, type Decoder, SharedBoxBuffer, shapeMismatch } from './types.ts';
 
 const STRIDE_SETS = [
   [8, 16, 32],
@@ -76,7 +76,7 @@ export const yolox: Decoder<'yolox'> = {
         const data = t.data;
         const perImage: Candidates[] = [];
         for (let b = 0; b < batch; b++) {
-          const buf = new CandidateBuffer();
+          const buf = new SharedBoxBuffer();
           for (let r = 0; r < rows; r++) {
             const o = (b * rows + r) * stride;
             const obj = data[o + 4]!;
@@ -86,18 +86,21 @@ export const yolox: Decoder<'yolox'> = {
             const cy = (data[o + 1]! + grid[r * 3 + 1]!) * s;
             const hw = (Math.exp(data[o + 2]!) * s) / 2;
             const hh = (Math.exp(data[o + 3]!) * s) / 2;
+            // One box per cell for all its classes (taken back below if none passes conf).
+            const row = buf.addBox(cx - hw, cy - hh, cx + hw, cy + hh);
             let best = -1;
             let bestScore = ctx.conf;
             for (let c = 0; c < classes; c++) {
               const score = obj * data[o + 5 + c]!;
               if (!(score > ctx.conf)) continue;
-              if (ctx.multiLabel) buf.push(cx - hw, cy - hh, cx + hw, cy + hh, score, c);
+              if (ctx.multiLabel) buf.push(row, score, c);
               else if (score > bestScore) {
                 bestScore = score;
                 best = c;
               }
             }
-            if (!ctx.multiLabel && best >= 0) buf.push(cx - hw, cy - hh, cx + hw, cy + hh, bestScore, best);
+            if (!ctx.multiLabel && best >= 0) buf.push(row, bestScore, best);
+            buf.dropUnusedBox(row);
           }
           perImage.push(buf.finish(true));
         }
