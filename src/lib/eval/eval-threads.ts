@@ -11,6 +11,7 @@ import { availableParallelism } from 'node:os';
 import type { TransferListItem } from 'node:worker_threads';
 import { Worker } from 'node:worker_threads';
 import { accumulate } from './accumulate.ts';
+import { discard } from './discard.ts';
 import type { EvalAnswer, EvalJob } from './eval-worker.ts';
 import type { CocoEvaluation } from './evaluate.ts';
 import type { CocoGt, Detections } from './load.ts';
@@ -85,5 +86,6 @@ export async function evaluateCocoThreaded(
   const matches = matchDetections(gt, dt, params);
   const answer = await sorted;
   const accumulated = accumulate(matches, params, answer.ok ? answer.order : undefined);
+  if (answer.ok && answer.order) discard(answer.order);
   return { gt, dt, params, matches, accumulated, summary: summarize(accumulated, params) };
 }

@@ -4,42 +4,40 @@
  * (accumulate.ts), or claiming bootstrap batches (bootstrap.ts). A job's answer is
  * what the main thread would have computed itself, so who does what never changes a result.
  */
-import { createHash } from 'node:crypto';
 import type { TransferListItem } from 'node:worker_threads';
 import { parentPort } from 'node:worker_threads';
 import type { BootstrapPlan, BootstrapWork } from './analysis/bootstrap.ts';
 import { claimBatches } from './analysis/bootstrap.ts';
+import { discard } from './discard.ts';
 import { JsonScanner } from './json-scan.ts';
 import type { ScannedRows } from './read-results.ts';
 import { scanEntries } from './read-results.ts';
 import { sortByScoreDesc } from './stable-sort.ts';
 
 export type EvalJob =
-  /**
-   * Scan entries from bytes[from] (an entry start) to the end of the document; with `hash`, the
-   * sha256 of all the bytes first. The bytes are in shared memory: nothing is copied.
-   */
-  | { readonly kind: 'scan'; readonly bytes: Uint8Array; readonly from: number; readonly hash: boolean }
+  /** Scan entries from the first byte of `bytes` (an entry start; a copy, freed once scanned) to the end. */
+  | { readonly kind: 'scan'; readonly bytes: Uint8Array }
   /** Every detection by descending score, ties by index (accumulate.ts mergeOrder's detOrder). */
   | { readonly kind: 'scoreOrder'; readonly score: Float64Array }
   | { readonly kind: 'bootstrap'; readonly plan: BootstrapPlan; readonly work: BootstrapWork };
 
 /**
- * A scan's rows (absent where the fast path gave up: the main thread then scans on itself) and
- * digest; { ok: false } when the job failed.
+ * A scan's rows (absent where the fast path gave up: the main thread then scans on itself), or a
+ * score order; { ok: false } when the job failed.
  */
 export type EvalAnswer =
-  | { readonly ok: true; readonly rows?: ScannedRows; readonly sha256?: string; readonly order?: Int32Array }
+  | { readonly ok: true; readonly rows?: ScannedRows; readonly order?: Int32Array }
   | { readonly ok: false };
 
-function scanTail(bytes: Uint8Array, from: number): ScannedRows | undefined {
+function scanTail(bytes: Uint8Array): ScannedRows | undefined {
   try {
-    const s = new JsonScanner(bytes);
-    s.pos = from;
-    return scanEntries(s, bytes.length - from, -1).rows;
+    return scanEntries(new JsonScanner(bytes), bytes.length, -1).rows;
   } catch {
     // FALLBACK, or anything else: the main thread's own scan decides.
     return undefined;
+  } finally {
+    // The copy is done with: free it now rather than at this isolate's next full GC.
+    (bytes.buffer as ArrayBuffer).transfer(0);
   }
 }
 
@@ -52,14 +50,14 @@ function answer(job: EvalJob): { answer: EvalAnswer; transfer: TransferListItem[
     const identity = new Int32Array(job.score.length);
     for (let i = 0; i < identity.length; i++) identity[i] = i;
     const order = sortByScoreDesc(identity, job.score);
+    discard(identity, job.score);
     return { answer: { ok: true, order }, transfer: [order.buffer as ArrayBuffer] };
   }
-  const sha256 = job.hash ? createHash('sha256').update(job.bytes).digest('hex') : undefined;
-  const rows = scanTail(job.bytes, job.from);
+  const rows = scanTail(job.bytes);
   const transfer: TransferListItem[] = [];
   if (rows)
     for (const a of Object.values(rows)) if (ArrayBuffer.isView(a)) transfer.push(a.buffer as ArrayBuffer);
-  return { answer: { ok: true, ...(rows && { rows }), ...(sha256 !== undefined && { sha256 }) }, transfer };
+  return { answer: { ok: true, ...(rows && { rows }) }, transfer };
 }
 
 parentPort?.on('message', (job: EvalJob) => {

@@ -2,13 +2,10 @@
  * Reading the evaluator's two input files: bytes in, columns out (read-gt.ts, read-results.ts).
  * loadInputs overlaps the work: both files are read on libuv's pool and hashed there by WebCrypto
  * while the main thread scans, so reading and hashing cost little beyond the scans themselves.
- * With a helper thread, a large results file is read into shared memory, and the helper hashes it
- * and scans its tail while this thread scans the ground truth and the head: no copy of the bytes.
  */
 
 import { createHash } from 'node:crypto';
-import { statSync } from 'node:fs';
-import { open, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { UserError } from '../util/errors.ts';
 import type { EvalHelper } from './eval-threads.ts';
 import type { CocoGt, Detections } from './load.ts';
@@ -18,28 +15,6 @@ import { entryBoundary, readDetections, readDetectionsSplit } from './read-resul
 async function readBytes(file: string): Promise<Buffer> {
   try {
     return await readFile(file);
-  } catch (err) {
-    throw readError(file, err);
-  }
-}
-
-/** A file's bytes in shared memory, for a helper thread to read without a copy. */
-async function readBytesShared(file: string): Promise<Buffer> {
-  try {
-    const handle = await open(file, 'r');
-    try {
-      const { size } = await handle.stat();
-      const bytes = Buffer.from(new SharedArrayBuffer(size));
-      let at = 0;
-      while (at < size) {
-        const { bytesRead } = await handle.read(bytes, at, size - at, at);
-        if (bytesRead === 0) break;
-        at += bytesRead;
-      }
-      return at === size ? bytes : bytes.subarray(0, at);
-    } finally {
-      await handle.close();
-    }
   } catch (err) {
     throw readError(file, err);
   }
@@ -71,15 +46,18 @@ function release(bytes: Buffer): void {
 /** Below this size a results file is scanned by one thread (the hand-off costs more than it saves). */
 const SPLIT_MIN_BYTES = 4e6;
 /**
- * The share of a results file this thread scans when a helper takes the rest. This thread also
- * scans the ground truth meanwhile; the helper also hashes the file (40 ms on 40 MB) when asked.
+ * The share of a results file this thread scans when a helper takes the rest: this thread also
+ * scans the ground truth and, when asked, hashes the results file (40 ms on 40 MB).
  */
-const headShare = (hash: boolean) => (hash ? 0.5 : 0.42);
+const headShare = (hash: boolean) => (hash ? 0.3 : 0.42);
 
 /**
  * Both inputs of an evaluation, read and hashed concurrently. With `hash: false` (nothing will
  * record the hashes, as for `podium eval --stats-only`) sha256 is left empty. With a helper
- * thread, a large results file is scanned in two parts at once (readDetectionsSplit).
+ * thread, a large results file is scanned in two parts at once (readDetectionsSplit): the helper
+ * gets a copy of the tail, which it frees once scanned, and this thread hashes the file (with no
+ * copy) and scans the ground truth and the head meanwhile. Every buffer is freed as soon as it is
+ * done with: a SharedArrayBuffer would stay resident until both threads' garbage collectors ran.
  */
 export async function loadInputs(
   gtFile: string,
@@ -88,39 +66,32 @@ export async function loadInputs(
 ): Promise<{ gt: CocoGt; dt: Detections }> {
   const hash = options.hash ?? true;
   const helper = options.helper;
-  const shared =
-    helper !== undefined && (statSync(dtFile, { throwIfNoEntry: false })?.size ?? 0) >= SPLIT_MIN_BYTES;
-  const dtBytes = shared ? readBytesShared(dtFile) : readBytes(dtFile);
+  const dtBytes = readBytes(dtFile);
   // A rejected read is awaited below; until then it must not count as unhandled.
   dtBytes.catch(() => {});
   const gtBytes = await readBytes(gtFile);
   const gtSha = hash ? sha256Hex(gtBytes) : '';
   const bytes = await dtBytes;
-  const split = helper && shared ? entryBoundary(bytes, Math.floor(bytes.length * headShare(hash))) : -1;
-  let dt: Detections;
+  const split =
+    helper && bytes.length >= SPLIT_MIN_BYTES
+      ? entryBoundary(bytes, Math.floor(bytes.length * headShare(hash)))
+      : -1;
   if (helper && split > 0) {
-    const answer = helper.run({ kind: 'scan', bytes, from: split, hash });
+    const copy = new Uint8Array(bytes.subarray(split));
+    const tail = helper
+      .run({ kind: 'scan', bytes: copy }, [copy.buffer])
+      .then((a) => (a.ok ? a.rows : undefined));
+    const dtSha = hash ? createHash('sha256').update(bytes).digest('hex') : '';
     const gt = readGt(gtBytes, gtFile, '');
     release(gtBytes);
-    const tail = answer.then((a) => (a.ok ? a.rows : undefined));
-    dt = await readDetectionsSplit(bytes, dtFile, '', gt, split, tail);
-    const a = await answer;
-    // The helper's digest, or this thread's where the helper failed.
-    const dtSha = !hash
-      ? ''
-      : a.ok && a.sha256 !== undefined
-        ? a.sha256
-        : createHash('sha256').update(bytes).digest('hex');
+    const dt = await readDetectionsSplit(bytes, dtFile, '', gt, split, tail);
+    release(bytes);
     return { gt: { ...gt, sha256: await gtSha }, dt: { ...dt, sha256: dtSha } };
   }
-  const dtSha = hash
-    ? shared
-      ? Promise.resolve(createHash('sha256').update(bytes).digest('hex'))
-      : sha256Hex(bytes)
-    : '';
+  const dtSha = hash ? sha256Hex(bytes) : '';
   const gt = readGt(gtBytes, gtFile, '');
   release(gtBytes);
-  dt = readDetections(bytes, dtFile, '', gt);
+  const dt = readDetections(bytes, dtFile, '', gt);
   release(bytes);
   return { gt: { ...gt, sha256: await gtSha }, dt: { ...dt, sha256: await dtSha } };
 }
