@@ -109,7 +109,7 @@ for (let i = 0; i < runs; i++) {
   const s = node(evalArgs(main, true));
   stats.push(s.seconds);
   rssStats.push(rssOf(s.stderr));
-  // The evaluator's helper thread (results tail scan + hash, score sort, bootstrap batches), off:
+  // The evaluator's helper thread (results tail scan, bootstrap batches), off:
   // does it measurably win here?
   const one = node(evalArgs(main, false), { PODIUM_EVAL_THREADS: '1' });
   single.push(one.seconds);

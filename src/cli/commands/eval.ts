@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { type EvalHelper, evaluateCocoThreaded, startEvalHelper } from '../../lib/eval/eval-threads.ts';
+import { type EvalHelper, startEvalHelper } from '../../lib/eval/eval-threads.ts';
 import { evaluateCoco } from '../../lib/eval/evaluate.ts';
 import { cocoPerClass, type PerClassStats } from '../../lib/eval/per-class.ts';
 import { loadInputs } from '../../lib/eval/read-files.ts';
@@ -71,7 +71,7 @@ async function evaluateWith(
   stages.next('reading gt + detections');
   const { gt, dt } = await loadInputs(values.gt!, values.dt!, { hash: !statsOnly, helper });
   stages.next('matching and accumulating');
-  const evaluation = helper ? await evaluateCocoThreaded(gt, dt, helper) : evaluateCoco(gt, dt);
+  const evaluation = evaluateCoco(gt, dt);
   if (statsOnly) {
     const timings = stages.done();
     if (!values.quiet) {

@@ -50,47 +50,16 @@ export function recallIndex(acc: Accumulated, t: number, k: number, a: number, m
 /**
  * Sorts each class's evaluated detections by descending score, ties kept in concatenation order
  * (ascending image id, then rank): numpy's stable mergesort on -score over pycocotools' concatenation.
- * `detOrder`, when given, is every input detection by descending score, ties by detection index
- * (sortByScoreDesc over dt.score, which another thread can compute while this one matches): the
- * evaluated ones are then read off it in that order, and only runs of equal scores are re-sorted,
- * by evaluated index, to give the same byScore.
  */
-export function mergeOrder(
-  matches: Matches,
-  detOrder?: Int32Array,
-): { order: Int32Array; byScore: Int32Array } {
+export function mergeOrder(matches: Matches): { order: Int32Array; byScore: Int32Array } {
   const K = matches.catStart.length - 1;
-  const E = matches.length;
-  const cat = new Int32Array(E);
+  const cat = new Int32Array(matches.length);
   for (let k = 0; k < K; k++) cat.fill(k, matches.catStart[k], matches.catStart[k + 1]);
-  let byScore: Int32Array;
-  if (detOrder) {
-    const evaluated = new Int32Array(detOrder.length).fill(-1);
-    for (let e = 0; e < E; e++) evaluated[matches.det[e]!] = e;
-    byScore = new Int32Array(E);
-    let n = 0;
-    for (let p = 0; p < detOrder.length; p++) {
-      const e = evaluated[detOrder[p]!]!;
-      if (e >= 0) byScore[n++] = e;
-    }
-    const score = matches.score;
-    for (let i = 0; i < E; ) {
-      const s = score[byScore[i]!]!;
-      let j = i + 1;
-      while (j < E && score[byScore[j]!] === s) j++;
-      // (Integers: the native sort is exact, and stability does not arise.)
-      if (j - i > 1) byScore.subarray(i, j).sort();
-      i = j;
-    }
-    discard(evaluated);
-  } else {
-    const identity = new Int32Array(E);
-    for (let i = 0; i < E; i++) identity[i] = i;
-    byScore = sortByScoreDesc(identity, matches.score);
-    discard(identity);
-  }
+  const identity = new Int32Array(matches.length);
+  for (let i = 0; i < identity.length; i++) identity[i] = i;
+  const byScore = sortByScoreDesc(identity, matches.score);
   const order = countingSortBy(byScore, cat, K);
-  discard(cat);
+  discard(cat, identity);
   return { order, byScore };
 }
 
@@ -157,7 +126,7 @@ function countEvents(
  * evaluate the same float expressions at true positives only ("events"), which gives the same
  * bits at a fraction of the cost.
  */
-export function accumulate(matches: Matches, params: EvalParams, detOrder?: Int32Array): Accumulated {
+export function accumulate(matches: Matches, params: EvalParams): Accumulated {
   const T = params.iouThrs.length;
   const R = params.recThrs.length;
   const K = matches.catStart.length - 1;
@@ -166,7 +135,7 @@ export function accumulate(matches: Matches, params: EvalParams, detOrder?: Int3
   // Every entry is written below (from each class's block), so no fill.
   const precision = new Float64Array(T * R * K * A * M);
   const recall = new Float64Array(T * K * A * M).fill(-1);
-  const { order, byScore } = mergeOrder(matches, detOrder);
+  const { order, byScore } = mergeOrder(matches);
   const acc: Accumulated = { T, R, K, A, M, precision, recall, order, byScore };
 
   let longest = 0;

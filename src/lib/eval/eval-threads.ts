@@ -1,24 +1,17 @@
 /**
  * A second thread for large evaluations (eval-worker.ts), started before the inputs are read so
  * that its start-up (~30 ms) hides behind the reading. On this project's 2-vCPU machines two
- * threads gain only on branchy or memory-latency-bound work: the byte scanner (two halves of a
- * results file scan in the time of one), the score sort (a radix sort's scatters) while this
- * thread matches, and the bootstrap's walks. Matching and accumulation themselves, bound by
- * arithmetic throughput, ran no faster split by category across the two, and stay on one thread.
+ * threads gain only on branchy, latency-bound work: the byte scanner (two halves of a results file
+ * scan in the time of one) and the bootstrap's walks. Matching and accumulation, bound by
+ * arithmetic throughput, ran no faster split by category across the two; nor did sorting the
+ * scores on the helper while this thread matched (matching slowed by what the sort saved). They
+ * stay on one thread.
  */
 import { getCompileCacheDir } from 'node:module';
 import { availableParallelism } from 'node:os';
 import type { TransferListItem } from 'node:worker_threads';
 import { Worker } from 'node:worker_threads';
-import { accumulate } from './accumulate.ts';
-import { discard } from './discard.ts';
 import type { EvalAnswer, EvalJob } from './eval-worker.ts';
-import type { CocoEvaluation } from './evaluate.ts';
-import type { CocoGt, Detections } from './load.ts';
-import { matchDetections } from './match.ts';
-import type { EvalParams } from './params.ts';
-import { COCO_PARAMS } from './params.ts';
-import { summarize } from './summarize.ts';
 
 export interface EvalHelper {
   /** Runs a job: resolves with its answer, or with { ok: false } if the worker failed or died. */
@@ -69,23 +62,4 @@ export function startEvalHelper(): EvalHelper | undefined {
       if (!dead) await worker.terminate();
     },
   };
-}
-
-/**
- * evaluateCoco, with the score sort of accumulation done by the helper while this thread matches
- * (mergeOrder's detOrder): the same result, bit for bit; where the helper fails, this thread sorts.
- */
-export async function evaluateCocoThreaded(
-  gt: CocoGt,
-  dt: Detections,
-  helper: EvalHelper,
-  params: EvalParams = COCO_PARAMS,
-): Promise<CocoEvaluation> {
-  const score = dt.score.slice();
-  const sorted = helper.run({ kind: 'scoreOrder', score }, [score.buffer]);
-  const matches = matchDetections(gt, dt, params);
-  const answer = await sorted;
-  const accumulated = accumulate(matches, params, answer.ok ? answer.order : undefined);
-  if (answer.ok && answer.order) discard(answer.order);
-  return { gt, dt, params, matches, accumulated, summary: summarize(accumulated, params) };
 }

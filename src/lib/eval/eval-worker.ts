@@ -1,33 +1,26 @@
 /**
  * The evaluator's second thread (eval-threads.ts), one job at a time: scanning the tail of a
- * results file (read-results.ts), sorting the detections by score while the main thread matches
- * (accumulate.ts), or claiming bootstrap batches (bootstrap.ts). A job's answer is
+ * results file (read-results.ts) or claiming bootstrap batches (bootstrap.ts). A job's answer is
  * what the main thread would have computed itself, so who does what never changes a result.
  */
 import type { TransferListItem } from 'node:worker_threads';
 import { parentPort } from 'node:worker_threads';
 import type { BootstrapPlan, BootstrapWork } from './analysis/bootstrap.ts';
 import { claimBatches } from './analysis/bootstrap.ts';
-import { discard } from './discard.ts';
 import { JsonScanner } from './json-scan.ts';
 import type { ScannedRows } from './read-results.ts';
 import { scanEntries } from './read-results.ts';
-import { sortByScoreDesc } from './stable-sort.ts';
 
 export type EvalJob =
   /** Scan entries from the first byte of `bytes` (an entry start; a copy, freed once scanned) to the end. */
   | { readonly kind: 'scan'; readonly bytes: Uint8Array }
-  /** Every detection by descending score, ties by index (accumulate.ts mergeOrder's detOrder). */
-  | { readonly kind: 'scoreOrder'; readonly score: Float64Array }
   | { readonly kind: 'bootstrap'; readonly plan: BootstrapPlan; readonly work: BootstrapWork };
 
 /**
- * A scan's rows (absent where the fast path gave up: the main thread then scans on itself), or a
- * score order; { ok: false } when the job failed.
+ * A scan's rows (absent where the fast path gave up: the main thread then scans on itself);
+ * { ok: false } when the job failed.
  */
-export type EvalAnswer =
-  | { readonly ok: true; readonly rows?: ScannedRows; readonly order?: Int32Array }
-  | { readonly ok: false };
+export type EvalAnswer = { readonly ok: true; readonly rows?: ScannedRows } | { readonly ok: false };
 
 function scanTail(bytes: Uint8Array): ScannedRows | undefined {
   try {
@@ -45,13 +38,6 @@ function answer(job: EvalJob): { answer: EvalAnswer; transfer: TransferListItem[
   if (job.kind === 'bootstrap') {
     claimBatches(job.plan, job.work);
     return { answer: { ok: true }, transfer: [] };
-  }
-  if (job.kind === 'scoreOrder') {
-    const identity = new Int32Array(job.score.length);
-    for (let i = 0; i < identity.length; i++) identity[i] = i;
-    const order = sortByScoreDesc(identity, job.score);
-    discard(identity, job.score);
-    return { answer: { ok: true, order }, transfer: [order.buffer as ArrayBuffer] };
   }
   const rows = scanTail(job.bytes);
   const transfer: TransferListItem[] = [];
