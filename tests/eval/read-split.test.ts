@@ -4,7 +4,7 @@
  * (true entry boundaries, and look-alikes inside strings), and whether the tail's thread succeeds
  * or fails, the columns, or the error message, are the one-thread reader's.
  */
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -61,14 +61,21 @@ describe('results read in two parts', () => {
     const split = entryBoundary(b, at);
     if (split < 0) return false;
     const one = outcome(() => readDetections(b, 'dt.json', 's', gt));
-    for (const tail of [tailOf(b, split), undefined]) {
-      const two = await outcomeAsync(() =>
-        readDetectionsSplit(b, 'dt.json', 's', gt, split, Promise.resolve(tail)),
-      );
-      if ('ok' in one) {
-        if (!('ok' in two)) throw new Error(`split at ${split} rejected: ${two.error}\n${text}`);
-        sameColumns(two.ok as never, one.ok as never, DT_COLUMNS);
-      } else expect(two, text).toEqual(one);
+    // The whole file, and only its head (a few bytes past the split, as read-files.ts reads it).
+    const head = b.subarray(0, Math.min(b.length, split + 1 + Math.floor(rand() * 40)));
+    for (const [bytesRead, whole] of [
+      [b, undefined],
+      [head, () => b],
+    ] as const) {
+      for (const tail of [tailOf(b, split), undefined]) {
+        const two = await outcomeAsync(() =>
+          readDetectionsSplit(bytesRead, 'dt.json', 's', gt, split, Promise.resolve(tail), whole),
+        );
+        if ('ok' in one) {
+          if (!('ok' in two)) throw new Error(`split at ${split} rejected: ${two.error}\n${text}`);
+          sameColumns(two.ok as never, one.ok as never, DT_COLUMNS);
+        } else expect(two, text).toEqual(one);
+      }
     }
     return true;
   }
@@ -137,6 +144,19 @@ describe('loadInputs with a helper thread', () => {
         sameColumns(two.dt as never, one.dt as never, DT_COLUMNS);
         expect([two.gt.sha256, two.dt.sha256]).toEqual([one.gt.sha256, one.dt.sha256]);
         expect(two.dt.length).toBe(40_000);
+        // A bad entry near the end (in the helper's part): the one-thread error, word for word.
+        const text = readFileSync(files[1], 'utf8');
+        const at = text.lastIndexOf('"score"');
+        writeFileSync(join(dir, 'bad.json'), `${text.slice(0, at)}"score":NaN,${text.slice(at)}`);
+        const bad = [files[0], join(dir, 'bad.json')] as const;
+        const error = (p: Promise<unknown>) =>
+          p.then(
+            () => 'no error',
+            (e: Error) => e.message,
+          );
+        const expected = await error(loadInputs(...bad));
+        expect(expected).toMatch(/NaN/);
+        expect(await error(loadInputs(...bad, { helper }))).toBe(expected);
       } finally {
         await helper.close();
       }

@@ -5,7 +5,8 @@
  */
 
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
+import { type FileHandle, open, readFile } from 'node:fs/promises';
 import { UserError } from '../util/errors.ts';
 import type { EvalHelper } from './eval-threads.ts';
 import type { CocoGt, Detections } from './load.ts';
@@ -47,17 +48,15 @@ function release(bytes: Buffer): void {
 const SPLIT_MIN_BYTES = 4e6;
 /**
  * The share of a results file this thread scans when a helper takes the rest: this thread also
- * scans the ground truth and, when asked, hashes the results file (40 ms on 40 MB).
+ * scans the ground truth and, when asked, hashes the results file (40 ms on 40 MB) before the
+ * helper can start.
  */
 const headShare = (hash: boolean) => (hash ? 0.3 : 0.42);
 
 /**
  * Both inputs of an evaluation, read and hashed concurrently. With `hash: false` (nothing will
  * record the hashes, as for `podium eval --stats-only`) sha256 is left empty. With a helper
- * thread, a large results file is scanned in two parts at once (readDetectionsSplit): the helper
- * gets a copy of the tail, which it frees once scanned, and this thread hashes the file (with no
- * copy) and scans the ground truth and the head meanwhile. Every buffer is freed as soon as it is
- * done with: a SharedArrayBuffer would stay resident until both threads' garbage collectors ran.
+ * thread, a large results file is scanned in two parts at once (see loadSplit).
  */
 export async function loadInputs(
   gtFile: string,
@@ -66,34 +65,99 @@ export async function loadInputs(
 ): Promise<{ gt: CocoGt; dt: Detections }> {
   const hash = options.hash ?? true;
   const helper = options.helper;
+  if (helper && (statSync(dtFile, { throwIfNoEntry: false })?.size ?? 0) >= SPLIT_MIN_BYTES) {
+    const split = await loadSplit(gtFile, dtFile, hash, helper);
+    if (split) return split;
+  }
   const dtBytes = readBytes(dtFile);
   // A rejected read is awaited below; until then it must not count as unhandled.
   dtBytes.catch(() => {});
   const gtBytes = await readBytes(gtFile);
   const gtSha = hash ? sha256Hex(gtBytes) : '';
   const bytes = await dtBytes;
-  const split =
-    helper && bytes.length >= SPLIT_MIN_BYTES
-      ? entryBoundary(bytes, Math.floor(bytes.length * headShare(hash)))
-      : -1;
-  if (helper && split > 0) {
-    const copy = new Uint8Array(bytes.subarray(split));
-    const tail = helper
-      .run({ kind: 'scan', bytes: copy }, [copy.buffer])
-      .then((a) => (a.ok ? a.rows : undefined));
-    const dtSha = hash ? createHash('sha256').update(bytes).digest('hex') : '';
-    const gt = readGt(gtBytes, gtFile, '');
-    release(gtBytes);
-    const dt = await readDetectionsSplit(bytes, dtFile, '', gt, split, tail);
-    release(bytes);
-    return { gt: { ...gt, sha256: await gtSha }, dt: { ...dt, sha256: dtSha } };
-  }
   const dtSha = hash ? sha256Hex(bytes) : '';
   const gt = readGt(gtBytes, gtFile, '');
   release(gtBytes);
   const dt = readDetections(bytes, dtFile, '', gt);
   release(bytes);
   return { gt: { ...gt, sha256: await gtSha }, dt: { ...dt, sha256: await dtSha } };
+}
+
+/** Bytes [start, end) of an open file, in a buffer of their own (freed by `release`). */
+async function readRange(handle: FileHandle, start: number, end: number): Promise<Buffer> {
+  const bytes = Buffer.allocUnsafeSlow(end - start);
+  let at = 0;
+  while (at < bytes.length) {
+    const { bytesRead } = await handle.read(bytes, at, bytes.length - at, start + at);
+    if (bytesRead === 0) break;
+    at += bytesRead;
+  }
+  return at === bytes.length ? bytes : bytes.subarray(0, at);
+}
+
+/** How far past its share the head is read, for the entry start the split waits for. */
+const SPLIT_MARGIN = 1 << 16;
+
+/**
+ * loadInputs on two threads. The results file is read as two buffers that overlap by
+ * SPLIT_MARGIN: this thread's head and the helper's tail, with no copy of either. This thread
+ * hashes both (the tail before handing it over), then scans the ground truth and the head while
+ * the helper scans the tail from the first entry start in the overlap (readDetectionsSplit checks
+ * that it is one). Where that needs the whole file (a parse error, an entry longer than the
+ * overlap), it is read again whole, for the result or the error the one-thread path gives.
+ * Returns undefined, having read nothing but the file's size, where the file cannot be opened:
+ * the one-thread path then reports it.
+ */
+async function loadSplit(
+  gtFile: string,
+  dtFile: string,
+  hash: boolean,
+  helper: EvalHelper,
+): Promise<{ gt: CocoGt; dt: Detections } | undefined> {
+  let handle: FileHandle;
+  try {
+    handle = await open(dtFile, 'r');
+  } catch {
+    return undefined;
+  }
+  let head: Buffer;
+  let tail: Buffer;
+  let from: number;
+  try {
+    const { size } = await handle.stat();
+    from = Math.floor(size * headShare(hash));
+    [head, tail] = await Promise.all([
+      readRange(handle, 0, Math.min(size, from + SPLIT_MARGIN)),
+      readRange(handle, from, size),
+    ]);
+  } finally {
+    await handle.close();
+  }
+  const split = entryBoundary(head, from);
+  if (split < 0) {
+    // No entry starts in the overlap: one thread reads the file as usual.
+    release(head);
+    release(tail);
+    return undefined;
+  }
+  const gtBytes = await readBytes(gtFile);
+  const gtSha = hash ? sha256Hex(gtBytes) : '';
+  const dtSha = hash ? createHash('sha256').update(head.subarray(0, from)).update(tail).digest('hex') : '';
+  const rows = helper
+    .run({ kind: 'scan', bytes: tail.subarray(split - from) }, [tail.buffer as ArrayBuffer])
+    .then((a) => (a.ok ? a.rows : undefined));
+  const gt = readGt(gtBytes, gtFile, '');
+  release(gtBytes);
+  const whole = () => {
+    try {
+      return readFileSync(dtFile);
+    } catch (err) {
+      throw readError(dtFile, err);
+    }
+  };
+  const dt = await readDetectionsSplit(head, dtFile, '', gt, split, rows, whole);
+  release(head);
+  return { gt: { ...gt, sha256: await gtSha }, dt: { ...dt, sha256: dtSha } };
 }
 
 export async function loadGt(file: string): Promise<CocoGt> {

@@ -240,9 +240,10 @@ export function scanDetections(bytes: Uint8Array, sha256: string, gt: CocoGt): D
 
 /**
  * The fast path on two threads: this one scans up to `split` (an entryBoundary) while `tail`
- * brings the rows another thread scanned from there. If this thread's scan does not reach an
- * entry start exactly at `split`, or the tail failed (undefined), this thread scans on by itself:
- * the result is scanDetections' in every case.
+ * brings the rows another thread scanned from there. If this thread's scan does not reach an entry
+ * start exactly at `split`, or the tail failed (undefined), this thread scans on by itself: the
+ * result is scanDetections' in every case. With `headOnly`, `bytes` stops some way past `split`,
+ * and whatever would need more of the file throws FALLBACK instead.
  */
 export async function scanDetectionsSplit(
   bytes: Uint8Array,
@@ -250,16 +251,20 @@ export async function scanDetectionsSplit(
   gt: CocoGt,
   split: number,
   tail: Promise<ScannedRows | undefined>,
+  headOnly = false,
 ): Promise<Detections> {
   const s = new JsonScanner(bytes);
+  // With only the head of the file, reaching its end says nothing of the document's.
   if (!s.open(OPEN_BRACKET, CLOSE_BRACKET)) {
-    if (!s.atEnd()) throw FALLBACK;
+    if (!s.atEnd() || headOnly) throw FALLBACK;
     return allocDetections(0, sha256);
   }
   const head = scanEntries(s, split, split);
+  if (!head.stopped && headOnly) throw FALLBACK;
   const parts = [head.rows];
   if (head.stopped) {
     const rows = await tail;
+    if (!rows && headOnly) throw FALLBACK;
     parts.push(rows ?? scanEntries(s, bytes.length - split, -1).rows);
   }
   const dt = toDetections(parts, gt, sha256);
@@ -291,7 +296,9 @@ export function readDetections(bytes: Uint8Array, file: string, sha256: string, 
 
 /**
  * readDetections with the tail from another thread (scanDetectionsSplit); the same result, or the
- * same error, as readDetections.
+ * same error, as readDetections. `bytes` may be only the head of the file, up to some way past
+ * `split`: `whole` then gives the whole file, for the JSON.parse path (a parse error, a worker that
+ * failed, a split the head's scan did not stop at).
  */
 export async function readDetectionsSplit(
   bytes: Uint8Array,
@@ -300,12 +307,14 @@ export async function readDetectionsSplit(
   gt: CocoGt,
   split: number,
   tail: Promise<ScannedRows | undefined>,
+  whole?: () => Uint8Array,
 ): Promise<Detections> {
   try {
-    return await scanDetectionsSplit(bytes, sha256, gt, split, tail);
+    return await scanDetectionsSplit(bytes, sha256, gt, split, tail, whole !== undefined);
   } catch (err) {
     if (err !== FALLBACK) throw err;
   }
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  const all = whole ? whole() : bytes;
+  const text = Buffer.from(all.buffer, all.byteOffset, all.byteLength).toString('utf8');
   return detectionsFromJson(parseJsonText(text, file), file, sha256, gt);
 }
