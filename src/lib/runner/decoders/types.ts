@@ -220,6 +220,13 @@ export function candidateBox(c: Candidates, k: number): Float32Array {
   return c.boxes.subarray(r * 4, r * 4 + 4);
 }
 
+/** A typed array twice as long, starting with a's values: how the candidate buffers grow. */
+function doubled<T extends Float32Array | Int32Array>(a: T): T {
+  const b = new (a.constructor as new (length: number) => T)(a.length * 2);
+  b.set(a);
+  return b;
+}
+
 /** Scratch arrays that grow as needed, trimmed to size at the end. */
 export class CandidateBuffer {
   boxes: Float32Array;
@@ -245,16 +252,9 @@ export class CandidateBuffer {
   }
 
   private grow(): void {
-    const cap = this.scores.length * 2;
-    const boxes = new Float32Array(cap * 4);
-    boxes.set(this.boxes);
-    const scores = new Float32Array(cap);
-    scores.set(this.scores);
-    const classes = new Int32Array(cap);
-    classes.set(this.classes);
-    this.boxes = boxes;
-    this.scores = scores;
-    this.classes = classes;
+    this.boxes = doubled(this.boxes);
+    this.scores = doubled(this.scores);
+    this.classes = doubled(this.classes);
   }
 
   /** Views of the filled part (no copy: at conf 0.001 a buffer holds 10⁵ candidates, copied per image). */
@@ -290,11 +290,7 @@ export class SharedBoxBuffer {
 
   /** Stores a box; returns its row for push(). */
   addBox(x1: number, y1: number, x2: number, y2: number): number {
-    if (this.rows * 4 === this.boxes.length) {
-      const boxes = new Float32Array(this.boxes.length * 2);
-      boxes.set(this.boxes);
-      this.boxes = boxes;
-    }
+    if (this.rows * 4 === this.boxes.length) this.boxes = doubled(this.boxes);
     const r = this.rows++;
     this.boxes[r * 4] = x1;
     this.boxes[r * 4 + 1] = y1;
@@ -317,16 +313,9 @@ export class SharedBoxBuffer {
   }
 
   private grow(): void {
-    const cap = this.scores.length * 2;
-    const scores = new Float32Array(cap);
-    scores.set(this.scores);
-    const classes = new Int32Array(cap);
-    classes.set(this.classes);
-    const boxIndex = new Int32Array(cap);
-    boxIndex.set(this.boxIndex);
-    this.scores = scores;
-    this.classes = classes;
-    this.boxIndex = boxIndex;
+    this.scores = doubled(this.scores);
+    this.classes = doubled(this.classes);
+    this.boxIndex = doubled(this.boxIndex);
   }
 
   /** Views of the filled part, as CandidateBuffer.finish. */
