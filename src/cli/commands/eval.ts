@@ -54,14 +54,14 @@ export async function evaluate(values: EvalOptions): Promise<number> {
   // A second thread for large cases, started first so that its start-up overlaps the reading.
   const helper = big ? startEvalHelper() : undefined;
   try {
-    return await evaluateWith(values, statsOnly, stages, helper);
+    return await evaluateWith({ ...values, gt: values.gt, dt: values.dt }, statsOnly, stages, helper);
   } finally {
     await helper?.close();
   }
 }
 
 async function evaluateWith(
-  values: EvalOptions,
+  values: EvalOptions & { gt: string; dt: string },
   statsOnly: boolean,
   stages: Stages,
   helper: EvalHelper | undefined,
@@ -69,7 +69,7 @@ async function evaluateWith(
   const resamples = values.resamples;
   // Bytes straight to columns (no object per detection); both files read and hashed concurrently.
   stages.next('reading gt + detections');
-  const { gt, dt } = await loadInputs(values.gt!, values.dt!, { hash: !statsOnly, helper });
+  const { gt, dt } = await loadInputs(values.gt, values.dt, { hash: !statsOnly, helper });
   stages.next('matching and accumulating');
   const evaluation = evaluateCoco(gt, dt);
   if (statsOnly) {
