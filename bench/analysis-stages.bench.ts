@@ -55,8 +55,8 @@ for (let i = 0; i < repeats; i++) {
   const conf = sweep.optimal.confidence;
   time('per-class counts', () => countsAtConfidence(ev.matches, status, perClass, conf), log);
   time('pr curves', () => prCurves(ev), log);
-  const byImage = time('gt by image', () => groupGtByImage(gt), log);
   const counted = countedGt(gt, ev.params, 0);
+  const byImage = time('gt by image', () => groupGtByImage(gt, counted), log);
   time('confusion', () => confusionMatrix(ev, status, 0, conf, byImage, counted), log);
   time('f1', () => f1Scores(ev, conf), log);
   const tide = time('tide classify', () => classifyErrors(ev, status, 0, byImage, counted), log);

@@ -1,3 +1,4 @@
+import { discard } from '../discard.ts';
 import type { CocoGt } from '../load.ts';
 import type { Matches } from '../match.ts';
 import type { EvalParams } from '../params.ts';
@@ -6,6 +7,8 @@ import { TP } from './outcomes.ts';
 
 /**
  * GT grouped by image, file order within an image: image i owns positions [start[i], start[i+1]).
+ * With `keep`, only the annotations it marks (as countedGt does: the analysis compares detections
+ * with counted GT only, and reads them without skipping the others).
  * Boxes are copied into that order (far edges and area precomputed with the same float
  * operations as bboxIou), so that per-detection loops over an image's GT read contiguous memory.
  */
@@ -23,15 +26,17 @@ export interface GtByImage {
   readonly area: Float64Array;
 }
 
-export function groupGtByImage(gt: CocoGt): GtByImage {
+export function groupGtByImage(gt: CocoGt, keep?: Uint8Array): GtByImage {
   const ga = gt.annotations;
-  const n = ga.length;
   const I = gt.imageIds.length;
-  const identity = new Int32Array(n);
-  for (let i = 0; i < n; i++) identity[i] = i;
-  const ann = countingSortBy(identity, ga.img, I);
+  let n = 0;
+  for (let i = 0; i < ga.length; i++) if (!keep || keep[i] === 1) n++;
+  const kept = new Int32Array(n);
+  for (let i = 0, j = 0; i < ga.length; i++) if (!keep || keep[i] === 1) kept[j++] = i;
+  const ann = countingSortBy(kept, ga.img, I);
+  discard(kept);
   const start = new Int32Array(I + 1);
-  for (let i = 0; i < n; i++) start[ga.img[i]! + 1]!++;
+  for (let p = 0; p < n; p++) start[ga.img[ann[p]!]! + 1]!++;
   for (let i = 0; i < I; i++) start[i + 1]! += start[i]!;
   const cat = new Int32Array(n);
   const x = new Float64Array(n);

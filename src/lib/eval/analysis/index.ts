@@ -67,8 +67,8 @@ export function analyze(evaluation: CocoEvaluation, options: AnalysisOptions = {
   const conf = sweep.optimal.confidence;
   const counts = countsAtConfidence(matches, status50, positivesPerClass, conf);
 
-  const byImage = groupGtByImage(gt);
   const counted = countedGt(gt, params, all);
+  const byImage = groupGtByImage(gt, counted);
   const { confusion, confused } = confusionMatrix(evaluation, status50, t50, conf, byImage, counted);
   const tide = classifyErrors(evaluation, status50, t50, byImage, counted);
 

@@ -15,13 +15,8 @@ import { ALL_ERRORS, BKG, BOTH, CLS, classifyErrors, DUPE, LOC, MISS } from './t
 import { apWithFixes, errorBreakdown, removalAps } from './tide-fixes.ts';
 
 function analyse(ev: CocoEvaluation) {
-  return classifyErrors(
-    ev,
-    outcomes(ev.matches, 0, 0),
-    0,
-    groupGtByImage(ev.gt),
-    countedGt(ev.gt, ev.params, 0),
-  );
+  const counted = countedGt(ev.gt, ev.params, 0);
+  return classifyErrors(ev, outcomes(ev.matches, 0, 0), 0, groupGtByImage(ev.gt, counted), counted);
 }
 
 type Seq = [number, boolean][];

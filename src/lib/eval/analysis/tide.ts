@@ -1,7 +1,7 @@
 import { discard } from '../discard.ts';
 import type { CocoEvaluation } from '../evaluate.ts';
 import type { GtByImage } from './gt-by-image.ts';
-import { matchedByTp } from './gt-by-image.ts';
+import { iouAt, matchedByTp } from './gt-by-image.ts';
 import { evaluatedIndex, FP } from './outcomes.ts';
 
 /**
@@ -47,6 +47,7 @@ export interface TideAnalysis {
   readonly counts: Record<'cls' | 'loc' | 'both' | 'dupe' | 'bkg' | 'miss', number>;
 }
 
+/** `byImage` holds the counted GT only (groupGtByImage(gt, counted)); `counted` marks them. */
 export function classifyErrors(
   evaluation: CocoEvaluation,
   status: Uint8Array,
@@ -66,36 +67,6 @@ export function classifyErrors(
   const target = new Int32Array(E).fill(-1);
   const counts = { cls: 0, loc: 0, both: 0, dupe: 0, bkg: 0, miss: 0 };
 
-  // The counted GT of each image, contiguous, with what the loop below reads of each: the GT an
-  // image's detections are compared with sit next to each other in memory.
-  const start = new Int32Array(byImage.start.length);
-  let nc = 0;
-  for (let i = 0; i + 1 < byImage.start.length; i++) {
-    start[i] = nc;
-    for (let p = byImage.start[i]!; p < byImage.start[i + 1]!; p++) if (counted[byImage.ann[p]!] === 1) nc++;
-  }
-  start[start.length - 1] = nc;
-  const cAnn = new Int32Array(nc);
-  const cCat = new Int32Array(nc);
-  const cUsed = new Uint8Array(nc);
-  const cx = new Float64Array(nc);
-  const cy = new Float64Array(nc);
-  const cx2 = new Float64Array(nc);
-  const cy2 = new Float64Array(nc);
-  const cArea = new Float64Array(nc);
-  for (let p = 0, c = 0; p < byImage.ann.length; p++) {
-    const g = byImage.ann[p]!;
-    if (counted[g] === 0) continue;
-    cAnn[c] = g;
-    cCat[c] = byImage.cat[p]!;
-    cUsed[c] = used[g]!;
-    cx[c] = byImage.x[p]!;
-    cy[c] = byImage.y[p]!;
-    cx2[c] = byImage.x2[p]!;
-    cy2[c] = byImage.y2[p]!;
-    cArea[c++] = byImage.area[p]!;
-  }
-
   for (let j = 0; j < dt.length; j++) {
     const e = inv[j]!;
     if (e < 0 || status[e] !== FP) continue;
@@ -106,33 +77,29 @@ export function classifyErrors(
     const dy2 = dt.h[j]! + dy;
     const dArea = dt.w[j]! * dt.h[j]!;
     const im = dt.img[j]!;
-    const c0 = start[im]!;
-    const c1 = start[im + 1]!;
-    const any = c1 > c0;
+    const p0 = byImage.start[im]!;
+    const p1 = byImage.start[im + 1]!;
+    const any = p1 > p0;
     let allMax = 0;
     let sameMax = 0;
     let sameArg = -1;
     let otherMax = 0;
     let otherArg = -1;
     let usedSameMax = 0;
-    for (let c = c0; c < c1; c++) {
-      // iouAt's float operations, in its order.
-      const w = Math.min(dx2, cx2[c]!) - Math.max(dx, cx[c]!);
-      if (w <= 0) continue; // IoU 0 changes no maximum (all start at 0, compared with >)
-      const h = Math.min(dy2, cy2[c]!) - Math.max(dy, cy[c]!);
-      if (h <= 0) continue;
-      const inter = w * h;
-      const iou = inter / (dArea + cArea[c]! - inter);
+    for (let p = p0; p < p1; p++) {
+      const iou = iouAt(byImage, p, dx, dy, dx2, dy2, dArea);
+      if (iou === 0) continue; // changes no maximum (all start at 0, compared with >)
+      const g = byImage.ann[p]!;
       if (iou > allMax) allMax = iou;
-      if (cCat[c] === k) {
+      if (byImage.cat[p] === k) {
         if (iou > sameMax) {
           sameMax = iou;
-          sameArg = cAnn[c]!;
+          sameArg = g;
         }
-        if (cUsed[c] === 1 && iou > usedSameMax) usedSameMax = iou;
+        if (used[g] === 1 && iou > usedSameMax) usedSameMax = iou;
       } else if (iou > otherMax) {
         otherMax = iou;
-        otherArg = cAnn[c]!;
+        otherArg = g;
       }
     }
     let type: number;
@@ -161,6 +128,6 @@ export function classifyErrors(
       counts.miss++;
     }
   }
-  discard(inv, usable, start, cAnn, cCat, cUsed, cx, cy, cx2, cy2, cArea);
+  discard(inv, usable);
   return { t, status, errorType, target, used, missed, counts };
 }
