@@ -22,14 +22,14 @@ const B_Tab = 9;
 const B_Lf = 10;
 const B_Cr = 13;
 const B_Space = 32;
-const B_Quote = 34;
+export const B_Quote = 34;
 const B_Plus = 43;
-const B_Comma = 44;
-const B_Minus = 45;
+export const B_Comma = 44;
+export const B_Minus = 45;
 const B_Dot = 46;
-const B_Zero = 48;
-const B_Nine = 57;
-const B_Colon = 58;
+export const B_Zero = 48;
+export const B_Nine = 57;
+export const B_Colon = 58;
 const B_E = 69;
 const B_OpenBracket = 91;
 const B_Backslash = 92;
@@ -37,6 +37,11 @@ const B_CloseBracket = 93;
 const B_LowerE = 101;
 const B_OpenBrace = 123;
 const B_CloseBrace = 125;
+
+/** JSON whitespace (space, tab, LF, CR); undefined (past the end) is not. */
+export function isWs(c: number | undefined): boolean {
+  return c === B_Space || c === B_Lf || c === B_Cr || c === B_Tab;
+}
 
 function giveUp(): never {
   throw FALLBACK;

@@ -8,9 +8,11 @@
 
 import { discard } from './discard.ts';
 import {
+  B_Comma,
   CLOSE_BRACE,
   CLOSE_BRACKET,
   FALLBACK,
+  isWs,
   JsonScanner,
   keySet,
   OPEN_BRACE,
@@ -18,7 +20,7 @@ import {
 } from './json-scan.ts';
 import type { CocoGt, Detections } from './load.ts';
 import { allocDetections, detectionsFromJson, parseJsonText } from './load.ts';
-import { B_Comma, ids, isWs, plainEntry } from './results-plain-entry.ts';
+import { ids, plainEntry } from './results-plain-entry.ts';
 
 const KEYS = keySet(['image_id', 'category_id', 'bbox', 'score']);
 const ALL_FIELDS = 15;
@@ -226,12 +228,20 @@ export function releaseRows(rows: ScannedRows): void {
 }
 
 /** The fast path alone: throws FALLBACK where readDetections would take the JSON.parse path. */
-export function scanDetections(bytes: Uint8Array, sha256: string, gt: CocoGt): Detections {
+/**
+ * A scanner past the results array's '[', or null for an empty array (`[]` and nothing after it,
+ * else FALLBACK).
+ */
+function openResults(bytes: Uint8Array): JsonScanner | null {
   const s = new JsonScanner(bytes);
-  if (!s.open(OPEN_BRACKET, CLOSE_BRACKET)) {
-    if (!s.atEnd()) throw FALLBACK;
-    return allocDetections(0, sha256);
-  }
+  if (s.open(OPEN_BRACKET, CLOSE_BRACKET)) return s;
+  if (!s.atEnd()) throw FALLBACK;
+  return null;
+}
+
+export function scanDetections(bytes: Uint8Array, sha256: string, gt: CocoGt): Detections {
+  const s = openResults(bytes);
+  if (!s) return allocDetections(0, sha256);
   const { rows } = scanEntries(s, bytes.length, -1);
   const dt = toDetections([rows], gt, sha256);
   releaseRows(rows);
@@ -253,10 +263,10 @@ export async function scanDetectionsSplit(
   tail: Promise<ScannedRows | undefined>,
   headOnly = false,
 ): Promise<Detections> {
-  const s = new JsonScanner(bytes);
+  const s = openResults(bytes);
   // With only the head of the file, reaching its end says nothing of the document's.
-  if (!s.open(OPEN_BRACKET, CLOSE_BRACKET)) {
-    if (!s.atEnd() || headOnly) throw FALLBACK;
+  if (!s) {
+    if (headOnly) throw FALLBACK;
     return allocDetections(0, sha256);
   }
   const head = scanEntries(s, split, split);
@@ -290,6 +300,11 @@ export function readDetections(bytes: Uint8Array, file: string, sha256: string, 
   } catch (err) {
     if (err !== FALLBACK) throw err;
   }
+  return viaJsonParse(bytes, file, sha256, gt);
+}
+
+/** The JSON.parse path the fast readers fall back to: its result, or its error message, is the answer. */
+function viaJsonParse(bytes: Uint8Array, file: string, sha256: string, gt: CocoGt): Detections {
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
   return detectionsFromJson(parseJsonText(text, file), file, sha256, gt);
 }
@@ -314,7 +329,5 @@ export async function readDetectionsSplit(
   } catch (err) {
     if (err !== FALLBACK) throw err;
   }
-  const all = whole ? whole() : bytes;
-  const text = Buffer.from(all.buffer, all.byteOffset, all.byteLength).toString('utf8');
-  return detectionsFromJson(parseJsonText(text, file), file, sha256, gt);
+  return viaJsonParse(whole ? whole() : bytes, file, sha256, gt);
 }

@@ -3,8 +3,15 @@
  * use, read in one pass with no lookup per key. Anything else is left to the general loop.
  */
 import {
+  B_Colon,
+  B_Comma,
+  B_Minus,
+  B_Nine,
+  B_Quote,
+  B_Zero,
   CLOSE_BRACE,
   CLOSE_BRACKET,
+  isWs,
   type JsonScanner,
   keyBytes,
   OPEN_BRACE,
@@ -16,13 +23,7 @@ const IMAGE_ID = keyBytes('image_id"');
 const CATEGORY_ID = keyBytes('category_id"');
 const BBOX = keyBytes('bbox"');
 const SCORE = keyBytes('score"');
-// Bytes, by name.
-const B_Quote = 34;
-export const B_Comma = 44;
-const B_Minus = 45;
-const B_Zero = 48;
-const B_Nine = 57;
-const B_Colon = 58;
+// The keys' first letters.
 const B_i = 105;
 const B_c = 99;
 const B_b = 98;
@@ -31,11 +32,6 @@ const B_s = 115;
 function startsWith(b: Uint8Array, p: number, key: Uint8Array): boolean {
   for (let i = 0; i < key.length; i++) if (b[p + i] !== key[i]) return false;
   return true;
-}
-
-/** JSON whitespace (space, tab, LF, CR); undefined (past the end) is not. */
-export function isWs(c: number | undefined): boolean {
-  return c === 32 || c === 10 || c === 13 || c === 9;
 }
 
 /** image_id and category_id of the entry plainEntry read last. */
