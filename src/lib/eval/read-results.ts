@@ -190,7 +190,7 @@ export function entryBoundary(bytes: Uint8Array, from: number): number {
 }
 
 /** Scanned parts, in file order, to Detections: ids to indices (throws FALLBACK for an unknown one). */
-export function toDetections(parts: readonly ScannedRows[], gt: CocoGt, sha256: string): Detections {
+function toDetections(parts: readonly ScannedRows[], gt: CocoGt, sha256: string): Detections {
   const imgs = idLookup(gt.imageIds);
   const cats = idLookup(gt.categoryIds);
   const n = parts.reduce((sum, part) => sum + part.n, 0);
@@ -223,7 +223,7 @@ export function toDetections(parts: readonly ScannedRows[], gt: CocoGt, sha256: 
 }
 
 /** Frees scanned rows now (their columns are copied into Detections). */
-export function releaseRows(rows: ScannedRows): void {
+function releaseRows(rows: ScannedRows): void {
   for (const key of ROW_COLUMNS) discard(rows[key]);
 }
 
