@@ -67,9 +67,10 @@ describe('results read in two parts', () => {
       [b, undefined],
       [head, () => b],
     ] as const) {
-      for (const tail of [tailOf(b, split), undefined]) {
+      // A fresh tail each time: the reader takes the tail's columns over.
+      for (const tail of [() => tailOf(b, split), () => undefined]) {
         const two = await outcomeAsync(() =>
-          readDetectionsSplit(bytesRead, 'dt.json', 's', gt, split, Promise.resolve(tail), whole),
+          readDetectionsSplit(bytesRead, 'dt.json', 's', gt, split, Promise.resolve(tail()), whole),
         );
         if ('ok' in one) {
           if (!('ok' in two)) throw new Error(`split at ${split} rejected: ${two.error}\n${text}`);

@@ -123,8 +123,9 @@ async function loadSplit(
   let head: Buffer;
   let tail: Buffer;
   let from: number;
+  let size: number;
   try {
-    const { size } = await handle.stat();
+    size = (await handle.stat()).size;
     from = Math.floor(size * headShare(hash));
     [head, tail] = await Promise.all([
       readRange(handle, 0, Math.min(size, from + SPLIT_MARGIN)),
@@ -155,7 +156,7 @@ async function loadSplit(
       throw readError(dtFile, err);
     }
   };
-  const dt = await readDetectionsSplit(head, dtFile, '', gt, split, rows, whole);
+  const dt = await readDetectionsSplit(head, dtFile, '', gt, split, rows, whole, size);
   release(head);
   return { gt: { ...gt, sha256: await gtSha }, dt: { ...dt, sha256: dtSha } };
 }

@@ -6,7 +6,6 @@
  * those of that path by construction. tests/eval/read-fast.test.ts checks both against JSON.parse.
  */
 
-import { discard } from './discard.ts';
 import {
   B_Comma,
   CLOSE_BRACE,
@@ -50,8 +49,10 @@ export function idLookup(sortedIds: Float64Array): IdLookup {
 
 /**
  * Entries as scanned, before the GT is consulted: raw image and category ids, boxes and scores,
- * every array exactly n long. A second thread scans the tail of a large file into these
- * (eval-worker.ts); toDetections maps the ids of all parts at once.
+ * every array exactly n long, each a view from the start of a buffer that may hold more (the
+ * scan's estimate: pages never written are never resident). A second thread scans the tail of a
+ * large file into these (eval-worker.ts); toDetections maps the ids of all parts at once and
+ * keeps the first part's box and score columns, appending the others' where the room is there.
  */
 export interface ScannedRows {
   readonly n: number;
@@ -64,7 +65,10 @@ export interface ScannedRows {
   readonly score: Float64Array;
 }
 
-const ROW_COLUMNS = ['imageId', 'catId', 'x', 'y', 'w', 'h', 'score'] as const;
+/** Frees a scanned column's whole buffer now (its views are the only users of it). */
+function free(...columns: Float64Array[]): void {
+  for (const a of columns) (a.buffer as ArrayBuffer).transfer(0);
+}
 
 function grow(a: Float64Array, n: number): Float64Array<ArrayBuffer> {
   const b = new Float64Array(n);
@@ -159,13 +163,13 @@ export function scanEntries(
   }
   const rows = {
     n,
-    imageId: exact(imageIds, n),
-    catId: exact(catIds, n),
-    x: exact(x, n),
-    y: exact(y, n),
-    w: exact(w, n),
-    h: exact(h, n),
-    score: exact(score, n),
+    imageId: imageIds.subarray(0, n),
+    catId: catIds.subarray(0, n),
+    x: x.subarray(0, n),
+    y: y.subarray(0, n),
+    w: w.subarray(0, n),
+    h: h.subarray(0, n),
+    score: score.subarray(0, n),
   };
   return { rows, stopped };
 }
@@ -189,12 +193,52 @@ export function entryBoundary(bytes: Uint8Array, from: number): number {
   return -1;
 }
 
-/** Scanned parts, in file order, to Detections: ids to indices (throws FALLBACK for an unknown one). */
+/**
+ * `a` (a view from the start of its buffer) extended to n values with `rest` after its own, in
+ * place when its buffer has the room, else in a new array (a's buffer then freed).
+ */
+function appended(a: Float64Array, rest: readonly Float64Array[], n: number): Float64Array {
+  let o = a.length;
+  const room = a.byteOffset === 0 && a.buffer.byteLength >= 8 * n;
+  const out = room ? new Float64Array(a.buffer as ArrayBuffer, 0, n) : new Float64Array(n);
+  if (!room) {
+    out.set(a);
+    free(a);
+  }
+  for (const r of rest) {
+    out.set(r, o);
+    o += r.length;
+  }
+  return out;
+}
+
+/**
+ * Scanned parts, in file order, to Detections: ids to indices (throws FALLBACK for an unknown
+ * one). The box and score columns are the first part's, appended to (no copy of its values);
+ * the parts are not to be used after.
+ */
 function toDetections(parts: readonly ScannedRows[], gt: CocoGt, sha256: string): Detections {
   const imgs = idLookup(gt.imageIds);
   const cats = idLookup(gt.categoryIds);
   const n = parts.reduce((sum, part) => sum + part.n, 0);
-  const out = allocDetections(n, sha256);
+  const [first, ...rest] = parts as [ScannedRows, ...ScannedRows[]];
+  const column = (key: 'x' | 'y' | 'w' | 'h' | 'score') =>
+    appended(
+      first[key],
+      rest.map((r) => r[key]),
+      n,
+    );
+  const out: Detections = {
+    length: n,
+    img: new Int32Array(n),
+    cat: new Int32Array(n),
+    x: column('x'),
+    y: column('y'),
+    w: column('w'),
+    h: column('h'),
+    score: column('score'),
+    sha256,
+  };
   let lastImageId = Number.NaN;
   let lastImg = -1;
   let o = 0;
@@ -212,19 +256,12 @@ function toDetections(parts: readonly ScannedRows[], gt: CocoGt, sha256: string)
       out.img[o + i] = lastImg;
       out.cat[o + i] = c;
     }
-    out.x.set(part.x, o);
-    out.y.set(part.y, o);
-    out.w.set(part.w, o);
-    out.h.set(part.h, o);
-    out.score.set(part.score, o);
     o += part.n;
   }
+  // The ids are indices now, and the other parts' columns copied: free them at once.
+  for (const part of parts) free(part.imageId, part.catId);
+  for (const part of rest) free(part.x, part.y, part.w, part.h, part.score);
   return out;
-}
-
-/** Frees scanned rows now (their columns are copied into Detections). */
-function releaseRows(rows: ScannedRows): void {
-  for (const key of ROW_COLUMNS) discard(rows[key]);
 }
 
 /** The fast path alone: throws FALLBACK where readDetections would take the JSON.parse path. */
@@ -243,9 +280,7 @@ export function scanDetections(bytes: Uint8Array, sha256: string, gt: CocoGt): D
   const s = openResults(bytes);
   if (!s) return allocDetections(0, sha256);
   const { rows } = scanEntries(s, bytes.length, -1);
-  const dt = toDetections([rows], gt, sha256);
-  releaseRows(rows);
-  return dt;
+  return toDetections([rows], gt, sha256);
 }
 
 /**
@@ -253,7 +288,8 @@ export function scanDetections(bytes: Uint8Array, sha256: string, gt: CocoGt): D
  * brings the rows another thread scanned from there. If this thread's scan does not reach an entry
  * start exactly at `split`, or the tail failed (undefined), this thread scans on by itself: the
  * result is scanDetections' in every case. With `headOnly`, `bytes` stops some way past `split`,
- * and whatever would need more of the file throws FALLBACK instead.
+ * and whatever would need more of the file throws FALLBACK instead. `fileSize` sizes the head's
+ * columns for the whole file, so that the tail's rows append to them in place.
  */
 export async function scanDetectionsSplit(
   bytes: Uint8Array,
@@ -262,6 +298,7 @@ export async function scanDetectionsSplit(
   split: number,
   tail: Promise<ScannedRows | undefined>,
   headOnly = false,
+  fileSize = bytes.length,
 ): Promise<Detections> {
   const s = openResults(bytes);
   // With only the head of the file, reaching its end says nothing of the document's.
@@ -269,7 +306,7 @@ export async function scanDetectionsSplit(
     if (headOnly) throw FALLBACK;
     return allocDetections(0, sha256);
   }
-  const head = scanEntries(s, split, split);
+  const head = scanEntries(s, fileSize, split);
   if (!head.stopped && headOnly) throw FALLBACK;
   const parts = [head.rows];
   if (head.stopped) {
@@ -277,20 +314,7 @@ export async function scanDetectionsSplit(
     if (!rows && headOnly) throw FALLBACK;
     parts.push(rows ?? scanEntries(s, bytes.length - split, -1).rows);
   }
-  const dt = toDetections(parts, gt, sha256);
-  for (const part of parts) releaseRows(part);
-  return dt;
-}
-
-/**
- * The first n entries in an array of their own; the estimate-sized original is freed at once
- * (detached) rather than left to a full GC, so that only exact-size columns stay resident.
- */
-function exact(a: Float64Array, n: number): Float64Array {
-  if (n === a.length) return a;
-  const out = a.slice(0, n);
-  (a.buffer as ArrayBuffer).transfer(0);
-  return out;
+  return toDetections(parts, gt, sha256);
 }
 
 /** Detections from the bytes of a COCO results file; `file` names it in error messages. */
@@ -313,7 +337,7 @@ function viaJsonParse(bytes: Uint8Array, file: string, sha256: string, gt: CocoG
  * readDetections with the tail from another thread (scanDetectionsSplit); the same result, or the
  * same error, as readDetections. `bytes` may be only the head of the file, up to some way past
  * `split`: `whole` then gives the whole file, for the JSON.parse path (a parse error, a worker that
- * failed, a split the head's scan did not stop at).
+ * failed, a split the head's scan did not stop at). `fileSize`: see scanDetectionsSplit.
  */
 export async function readDetectionsSplit(
   bytes: Uint8Array,
@@ -323,9 +347,10 @@ export async function readDetectionsSplit(
   split: number,
   tail: Promise<ScannedRows | undefined>,
   whole?: () => Uint8Array,
+  fileSize = bytes.length,
 ): Promise<Detections> {
   try {
-    return await scanDetectionsSplit(bytes, sha256, gt, split, tail, whole !== undefined);
+    return await scanDetectionsSplit(bytes, sha256, gt, split, tail, whole !== undefined, fileSize);
   } catch (err) {
     if (err !== FALLBACK) throw err;
   }
