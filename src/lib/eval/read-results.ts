@@ -19,6 +19,7 @@ import {
 } from './json-scan.ts';
 import type { CocoGt, Detections } from './load.ts';
 import { allocDetections, detectionsFromJson, parseJsonText } from './load.ts';
+import { resultsLane } from './results-lane.ts';
 import { ids, plainEntry } from './results-plain-entry.ts';
 
 const KEYS = keySet(['image_id', 'category_id', 'bbox', 'score']);
@@ -78,6 +79,62 @@ function grow(a: Float64Array, n: number): Float64Array<ArrayBuffer> {
 }
 
 /**
+ * One entry at s.pos, by the JavaScript scanner, into row n: every check of detectionsFromJson
+ * but the ids' (a failure throws FALLBACK, and that path gives the message).
+ */
+function readEntry(
+  s: JsonScanner,
+  n: number,
+  imageIds: Float64Array,
+  catIds: Float64Array,
+  x: Float64Array,
+  y: Float64Array,
+  w: Float64Array,
+  h: Float64Array,
+  score: Float64Array,
+): void {
+  const start = s.pos;
+  let seen = plainEntry(s, n, x, y, w, h, score);
+  let imageId = ids[0]!;
+  let catId = ids[1]!;
+  if (seen < 0) {
+    s.pos = start;
+    seen = 0;
+  }
+  if (s.pos === start && s.open(OPEN_BRACE, CLOSE_BRACE)) {
+    do {
+      const k = s.keyIn(KEYS);
+      if (k === 0) {
+        imageId = s.numberValue();
+        seen |= 1;
+      } else if (k === 1) {
+        catId = s.numberValue();
+        seen |= 2;
+      } else if (k === 2) {
+        s.expect(OPEN_BRACKET);
+        x[n] = s.numberValue();
+        s.expect(B_Comma);
+        y[n] = s.numberValue();
+        s.expect(B_Comma);
+        w[n] = s.numberValue();
+        s.expect(B_Comma);
+        h[n] = s.numberValue();
+        s.expect(CLOSE_BRACKET);
+        seen |= 4;
+      } else if (k === 3) {
+        score[n] = s.numberValue();
+        seen |= 8;
+      } else s.skip();
+    } while (s.more(CLOSE_BRACE));
+  }
+  if (seen !== ALL_FIELDS) throw FALLBACK;
+  if (!(w[n]! >= 0 && h[n]! >= 0)) throw FALLBACK;
+  if (!(Number.isFinite(x[n]! + y[n]! + w[n]! + h[n]!) && Number.isFinite(score[n]!))) throw FALLBACK;
+  imageIds[n] = imageId;
+  catIds[n] = catId;
+}
+
+/**
  * Scans entries from s.pos (the first byte of an entry, or whitespace before it) until the array
  * closes, when the document must end; or, with stopAt >= 0, until the next entry would start
  * exactly at stopAt (`stopped`). Every check of detectionsFromJson but the ids' is made here.
@@ -97,6 +154,12 @@ export function scanEntries(
   let score = new Float64Array(cap);
   let n = 0;
   let stopped = false;
+  const lane = resultsLane(s.buf);
+  // Where the lane gave up on an entry, it is tried again after `laneGap` more entries, the gap
+  // doubling while it keeps giving up (a file whose entries it never takes costs ~1/4096 of a
+  // call per entry), and closing again once it takes some.
+  let laneAt = 0;
+  let laneGap = 1;
   for (;;) {
     if (n === cap) {
       cap = Math.ceil(cap * 1.5);
@@ -108,47 +171,19 @@ export function scanEntries(
       h = grow(h, cap);
       score = grow(score, cap);
     }
-    const start = s.pos;
-    let seen = plainEntry(s, n, x, y, w, h, score);
-    let imageId = ids[0]!;
-    let catId = ids[1]!;
-    if (seen < 0) {
-      s.pos = start;
-      seen = 0;
+    let taken = 0;
+    if (lane !== null && n >= laneAt) {
+      taken = lane.take(s.pos, cap - n, stopAt, [imageIds, catIds, x, y, w, h, score], n);
+      if (taken > 0) {
+        s.pos = lane.end;
+        laneGap = 1;
+      } else {
+        laneAt = n + laneGap;
+        laneGap = Math.min(2 * laneGap, 4096);
+      }
     }
-    if (s.pos === start && s.open(OPEN_BRACE, CLOSE_BRACE)) {
-      do {
-        const k = s.keyIn(KEYS);
-        if (k === 0) {
-          imageId = s.numberValue();
-          seen |= 1;
-        } else if (k === 1) {
-          catId = s.numberValue();
-          seen |= 2;
-        } else if (k === 2) {
-          s.expect(OPEN_BRACKET);
-          x[n] = s.numberValue();
-          s.expect(B_Comma);
-          y[n] = s.numberValue();
-          s.expect(B_Comma);
-          w[n] = s.numberValue();
-          s.expect(B_Comma);
-          h[n] = s.numberValue();
-          s.expect(CLOSE_BRACKET);
-          seen |= 4;
-        } else if (k === 3) {
-          score[n] = s.numberValue();
-          seen |= 8;
-        } else s.skip();
-      } while (s.more(CLOSE_BRACE));
-    }
-    // Every check of detectionsFromJson; a failure reruns it for its message.
-    if (seen !== ALL_FIELDS) throw FALLBACK;
-    if (!(w[n]! >= 0 && h[n]! >= 0)) throw FALLBACK;
-    if (!(Number.isFinite(x[n]! + y[n]! + w[n]! + h[n]!) && Number.isFinite(score[n]!))) throw FALLBACK;
-    imageIds[n] = imageId;
-    catIds[n] = catId;
-    n++;
+    if (taken > 0) n += taken;
+    else readEntry(s, n++, imageIds, catIds, x, y, w, h, score);
     if (!s.more(CLOSE_BRACKET)) {
       if (!s.atEnd()) throw FALLBACK;
       break;
