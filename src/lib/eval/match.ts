@@ -130,6 +130,8 @@ export function matchDetections(gt: CocoGt, dt: Detections, params: EvalParams):
   const dtBestIou = new Float64Array(maxDet);
   // The detections of a group that reach the lowest threshold with some GT: only they can match.
   const candidates = new Int32Array(maxDet);
+  // Per area range of the current group: which GT it ignores (a bit each; -1: too many GT to say).
+  const areaPattern = new Int32Array(A);
   const areaLo = Float64Array.from(params.areaRng, (r) => r[0]);
   const areaHi = Float64Array.from(params.areaRng, (r) => r[1]);
   const tpMask = (1 << T) - 1;
@@ -218,6 +220,28 @@ export function matchDetections(gt: CocoGt, dt: Detections, params: EvalParams):
       for (let ai = 0; ai < A; ai++) {
         const lo = areaLo[ai]!;
         const hi = areaHi[ai]!;
+        // An area range that ignores the same GT as an earlier one matches exactly as it did
+        // (the matching reads nothing else of the range): most groups' GT fall in one size range,
+        // so 'all' and that range agree, and so do the other two.
+        if (G <= 31) {
+          let pattern = 0;
+          let notIgnored = G;
+          for (let g = 0; g < G; g++) {
+            const a = gtOrder[g0 + g]!;
+            if (ga.crowd[a] === 1 || ga.area[a]! < lo || ga.area[a]! > hi) {
+              pattern |= 1 << g;
+              notIgnored--;
+            }
+          }
+          areaPattern[ai] = pattern;
+          let same = -1;
+          for (let aj = 0; aj < ai; aj++) if (areaPattern[aj] === pattern) same = aj;
+          if (same >= 0) {
+            npig[k * A + ai]! += notIgnored;
+            for (let d = 0; d < D; d++) flags[(e + d) * A + ai] = flags[(e + d) * A + same]!;
+            continue;
+          }
+        } else areaPattern[ai] = -1;
         // GT sorted with ignored ones last (stable): pycocotools' argsort of _ignore, mergesort.
         let s = 0;
         for (let pass = 0; pass < 2; pass++) {
@@ -264,10 +288,14 @@ export function matchDetections(gt: CocoGt, dt: Detections, params: EvalParams):
             if (ai === 0 && t === matchedGtT) matchedGt[e + d] = annIndex + 1;
           }
         }
-        // Unmatched detections outside the area range are ignored ("dtm == 0", so also GT id 0).
-        const bit = 1 << ai;
-        for (let d = 0; d < D; d++) {
-          if ((dtOut[d]! & bit) === 0) continue;
+      }
+      // Unmatched detections outside the area range are ignored ("dtm == 0", so also GT id 0);
+      // after every range is matched, for the copies above to copy matches only.
+      for (let d = 0; d < D; d++) {
+        const out = dtOut[d]!;
+        if (out === 0) continue;
+        for (let ai = 0; ai < A; ai++) {
+          if ((out & (1 << ai)) === 0) continue;
           const f = flags[(e + d) * A + ai]!;
           flags[(e + d) * A + ai] = f | (((~f & tpMask) << IGNORE_SHIFT) >>> 0);
         }

@@ -6,16 +6,27 @@
 
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import { type FileHandle, open, readFile } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import { UserError } from '../util/errors.ts';
 import type { EvalHelper } from './eval-threads.ts';
 import type { CocoGt, Detections } from './load.ts';
 import { readGt } from './read-gt.ts';
 import { entryBoundary, readDetections, readDetectionsSplit } from './read-results.ts';
 
+/**
+ * A whole file in one read request where its size is known: readFile's 512 KiB chunks each wait
+ * for a turn of the event loop, so they stall while this thread scans the other file.
+ */
 async function readBytes(file: string): Promise<Buffer> {
   try {
-    return await readFile(file);
+    const handle = await open(file, 'r');
+    try {
+      const size = (await handle.stat()).size;
+      // Size 0: a pipe or a special file, whose length only reading tells.
+      return size > 0 ? await readRange(handle, 0, size) : await handle.readFile();
+    } finally {
+      await handle.close();
+    }
   } catch (err) {
     throw readError(file, err);
   }
@@ -74,10 +85,11 @@ export async function loadInputs(
   dtBytes.catch(() => {});
   const gtBytes = await readBytes(gtFile);
   const gtSha = hash ? sha256Hex(gtBytes) : '';
-  const bytes = await dtBytes;
-  const dtSha = hash ? sha256Hex(bytes) : '';
+  // The results file is read on libuv's pool meanwhile.
   const gt = readGt(gtBytes, gtFile, '');
   release(gtBytes);
+  const bytes = await dtBytes;
+  const dtSha = hash ? sha256Hex(bytes) : '';
   const dt = readDetections(bytes, dtFile, '', gt);
   release(bytes);
   return { gt: { ...gt, sha256: await gtSha }, dt: { ...dt, sha256: await dtSha } };
