@@ -171,10 +171,24 @@ export function accumulate(matches: Matches, params: EvalParams): Accumulated {
     const start = matches.catStart[k]!;
     const end = matches.catStart[k + 1]!;
     block.fill(-1);
+    let lastNd = -1;
     for (let m = 0; m < M; m++) {
       const maxDet = params.maxDets[m]!;
       let nd = 0;
       for (let i = start; i < end; i++) if (rankOrd[i]! < maxDet) kept[nd++] = i;
+      // A larger maxDets that keeps no more detections keeps the same ones (no image has more
+      // of this class than the smaller cut; the usual case for 10 and 100): the same numbers.
+      if (m > 0 && nd === lastNd && maxDet >= params.maxDets[m - 1]!) {
+        for (let a = 0; a < A; a++) {
+          for (let t = 0; t < T; t++) {
+            recall[recallIndex(acc, t, k, a, m)] = recall[recallIndex(acc, t, k, a, m - 1)]!;
+            const from = ((a * M + m - 1) * T + t) * R;
+            block.copyWithin(((a * M + m) * T + t) * R, from, from + R);
+          }
+        }
+        continue;
+      }
+      lastNd = nd;
       for (let a = 0; a < A; a++) {
         const npig = matches.npig[k * A + a]!;
         if (npig === 0) continue;
