@@ -1,7 +1,7 @@
 import { discard } from './discard.ts';
 import type { CocoGt, Detections } from './load.ts';
 import type { EvalParams } from './params.ts';
-import { countingSortBy, insertionSortByScoreDesc } from './stable-sort.ts';
+import { insertionSortByScoreDesc, sortByPair } from './stable-sort.ts';
 
 /**
  * Stage 1 of 3 (pycocotools' `evaluate`): per image × category matching.
@@ -68,12 +68,6 @@ export function bboxIou(
   return i / u;
 }
 
-function identity(n: number): Int32Array {
-  const a = new Int32Array(n);
-  for (let i = 0; i < n; i++) a[i] = i;
-  return a;
-}
-
 export function matchDetections(gt: CocoGt, dt: Detections, params: EvalParams): Matches {
   const K = gt.categoryIds.length;
   const I = gt.imageIds.length;
@@ -87,10 +81,8 @@ export function matchDetections(gt: CocoGt, dt: Detections, params: EvalParams):
   // the whole file. GT in file order and detections by descending score with file order breaking
   // ties, as pycocotools' stable sorts leave them. Output is written category-major (see Matches)
   // at offsets counted beforehand.
-  const gtOrder = countingSortBy(countingSortBy(identity(ga.length), ga.cat, K), ga.img, I);
-  const dtByCat = countingSortBy(identity(dt.length), dt.cat, K);
-  const dtOrder = countingSortBy(dtByCat, dt.img, I);
-  discard(dtByCat);
+  const gtOrder = sortByPair(ga.img, I, ga.cat, K);
+  const dtOrder = sortByPair(dt.img, I, dt.cat, K);
   const nG = ga.length;
   const nD = dt.length;
   const catStart = new Int32Array(K + 1);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countingSortBy, insertionSortByScoreDesc, sortByScoreDesc } from './stable-sort.ts';
+import { countingSortBy, insertionSortByScoreDesc, sortByPair, sortByScoreDesc } from './stable-sort.ts';
 
 function lcg(seed: number) {
   let s = seed >>> 0;
@@ -64,5 +64,22 @@ describe('countingSortBy', () => {
     expect(Array.from(countingSortBy(Int32Array.from([5, 4, 3, 2, 1, 0]), key, 3))).toEqual([
       3, 1, 5, 2, 4, 0,
     ]);
+  });
+});
+
+describe('sortByPair', () => {
+  it('orders by (major, minor), index order breaking ties, with the pair table and without it', () => {
+    const random = lcg(4);
+    for (const [n, majorRange, minorRange] of [
+      [3000, 50, 7],
+      [3000, 2000, 1000], // 2M pairs: one pass per key
+    ] as const) {
+      const major = Int32Array.from({ length: n }, () => Math.floor(random() * majorRange));
+      const minor = Int32Array.from({ length: n }, () => Math.floor(random() * minorRange));
+      const expected = Array.from({ length: n }, (_, i) => i).sort(
+        (a, b) => major[a]! - major[b]! || minor[a]! - minor[b]! || a - b,
+      );
+      expect(Array.from(sortByPair(major, majorRange, minor, minorRange))).toEqual(expected);
+    }
   });
 });

@@ -21,6 +21,31 @@ export function countingSortBy(order: Int32Array, key: Int32Array, range: number
 }
 
 /**
+ * The indices 0..n-1 sorted stably by (major[i], minor[i]), both keys in [0, range): one counting
+ * pass on the pair where its table is small (COCO's 5,000 images × 80 classes), else a pass per key.
+ */
+export function sortByPair(
+  major: Int32Array,
+  majorRange: number,
+  minor: Int32Array,
+  minorRange: number,
+): Int32Array {
+  const n = major.length;
+  const range = majorRange * minorRange;
+  if (range > Math.max(1 << 20, 2 * n)) {
+    const identity = new Int32Array(n);
+    for (let i = 0; i < n; i++) identity[i] = i;
+    return countingSortBy(countingSortBy(identity, minor, minorRange), major, majorRange);
+  }
+  const count = new Int32Array(range + 1);
+  for (let i = 0; i < n; i++) count[major[i]! * minorRange + minor[i]! + 1]!++;
+  for (let r = 0; r < range; r++) count[r + 1]! += count[r]!;
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[count[major[i]! * minorRange + minor[i]!]!++] = i;
+  return out;
+}
+
+/**
  * Reorders `order` stably by descending `score[index]`: an LSD radix sort over the 64 bits of
  * each float, mapped to unsigned integers whose order is the reverse of the floats' order.
  * -0 is treated as 0, as numpy's comparison does. Keys travel with the indices, so that every
