@@ -4,6 +4,9 @@
  * keys, number spellings), and seeded mutations of them.
  */
 import { expect } from 'vitest';
+import type { CocoGt } from '../../src/lib/eval/load.ts';
+import { detectionsFromJson, parseJsonText } from '../../src/lib/eval/load.ts';
+import { readDetections, scanDetections } from '../../src/lib/eval/read-results.ts';
 
 export const bytes = (text: string) => Buffer.from(text, 'utf8');
 
@@ -140,4 +143,36 @@ export function mutate(text: string, rand: () => number): string {
   if (u < 0.7) return text.slice(0, at);
   if (u < 0.85) return text.slice(0, at) + text.slice(at + 1, at + 2) + text[at]! + text.slice(at + 2);
   return text.slice(0, at) + pieces[Math.floor(rand() * pieces.length)]! + text.slice(at + 1);
+}
+
+/**
+ * `count` seeded mutations of the documents `base` makes, each read by readDetections and by the
+ * JSON.parse path: the same columns, or the same error message; where the reference refuses, the
+ * fast path (scanDetections) refuses too. Returns how many were accepted, rejected, and accepted
+ * by the fast path alone.
+ */
+export function mutatedResults(
+  count: number,
+  rand: () => number,
+  base: () => string,
+  gt: CocoGt,
+): { accepted: number; rejected: number; fastAccepted: number } {
+  const tally = { accepted: 0, rejected: 0, fastAccepted: 0 };
+  for (let d = 0; d < count; d++) {
+    const b = base();
+    const text = mutate(rand() < 0.3 ? mutate(b, rand) : b, rand);
+    const ref = outcome(() => detectionsFromJson(parseJsonText(text, 'dt.json'), 'dt.json', 's', gt));
+    const ours = outcome(() => readDetections(bytes(text), 'dt.json', 's', gt));
+    if ('ok' in ref) {
+      tally.accepted++;
+      if (!('ok' in ours)) throw new Error(`rejected a document JSON.parse takes: ${ours.error}\n${text}`);
+      sameColumns(ours.ok as never, ref.ok as never, DT_COLUMNS);
+      if ('ok' in outcome(() => scanDetections(bytes(text), 's', gt))) tally.fastAccepted++;
+    } else {
+      tally.rejected++;
+      expect(ours, text).toEqual(ref);
+      expect(() => scanDetections(bytes(text), 's', gt), text).toThrow();
+    }
+  }
+  return tally;
 }
