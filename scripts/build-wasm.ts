@@ -1,36 +1,51 @@
 /**
- * `npm run build:wasm [-- OUT]`: builds the results reader's WebAssembly lane from its
- * AssemblyScript source (wasm/results-scan.ts) into src/lib/eval/results-scan.wasm, or OUT. The
- * module is committed, so that neither a user nor CI needs the compiler; tests/eval/results-lane
- * checks that the committed bytes are this build's.
+ * `npm run build:wasm [-- OUTDIR]`: builds the evaluator's WebAssembly modules from their
+ * AssemblyScript sources in wasm/ to where their loaders read them, or into OUTDIR. The modules
+ * are committed, so that neither a user nor CI needs the compiler; the tests check that the
+ * committed bytes are this build's (tests/eval/results-lane.test.ts).
  */
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import asc from 'assemblyscript/asc';
 
-const out = resolve(process.argv[2] ?? join(import.meta.dirname, '../src/lib/eval/results-scan.wasm'));
-// The module's internal names come from the source's path: build from the root, always the same.
-process.chdir(join(import.meta.dirname, '..'));
-const { error, stderr } = await asc.main(
-  [
-    'wasm/results-scan.ts',
-    '--outFile',
-    out,
-    '--optimizeLevel',
-    '3',
-    '--shrinkLevel',
-    '0',
-    '--runtime',
-    'stub',
-    '--noAssert',
+const MODULES = [
+  {
+    source: 'wasm/results-scan.ts',
+    target: 'src/lib/eval/results-scan.wasm',
     // IN + WINDOW + OUT's columns (see the source) fit in 26 pages of 64 KiB; the memory never grows.
-    '--initialMemory',
-    '26',
-    '--maximumMemory',
-    '26',
-  ],
-  { stdout: process.stdout, stderr: process.stderr },
-);
-if (error) {
-  console.error(`build:wasm failed: ${error.message}\n${stderr.toString()}`);
-  process.exit(1);
+    memory: ['--initialMemory', '26', '--maximumMemory', '26'],
+  },
+  {
+    source: 'wasm/bootstrap-kernel.ts',
+    target: 'src/lib/eval/analysis/bootstrap-kernel.wasm',
+    // Sized by the loader for its plan, and grown by the kernel for its `reached` table.
+    memory: ['--initialMemory', '1', '--enable', 'simd'],
+  },
+];
+
+const root = join(import.meta.dirname, '..');
+const outDir = process.argv[2] === undefined ? undefined : resolve(process.argv[2]);
+// The modules' internal names come from the sources' paths: build from the root, always the same.
+process.chdir(root);
+for (const m of MODULES) {
+  const out = outDir === undefined ? m.target : join(outDir, basename(m.target));
+  const { error, stderr } = await asc.main(
+    [
+      m.source,
+      '--outFile',
+      out,
+      '--optimizeLevel',
+      '3',
+      '--shrinkLevel',
+      '0',
+      '--runtime',
+      'stub',
+      '--noAssert',
+      ...m.memory,
+    ],
+    { stdout: process.stdout, stderr: process.stderr },
+  );
+  if (error) {
+    console.error(`build:wasm failed on ${m.source}: ${error.message}\n${stderr.toString()}`);
+    process.exit(1);
+  }
 }

@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { JsonScanner } from '../../src/lib/eval/json-scan.ts';
 import { gtFromJson } from '../../src/lib/eval/load.ts';
@@ -76,13 +76,18 @@ function scanned(b: Buffer, lane: boolean, stopAt = -1) {
 const ROW_COLUMNS = ['imageId', 'catId', 'x', 'y', 'w', 'h', 'score'];
 
 describe('the committed module', () => {
-  it('is the build of wasm/results-scan.ts (npm run build:wasm)', () => {
+  it('is, with the bootstrap kernel, the build of its source in wasm/ (npm run build:wasm)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'podium-wasm-'));
     try {
-      const out = join(dir, 'results-scan.wasm');
-      const r = spawnSync(process.execPath, ['scripts/build-wasm.ts', out], { cwd: root, encoding: 'utf8' });
+      const r = spawnSync(process.execPath, ['scripts/build-wasm.ts', dir], { cwd: root, encoding: 'utf8' });
       expect(r.status, r.stderr).toBe(0);
-      expect(readFileSync(out).equals(readFileSync(join(root, 'src/lib/eval/results-scan.wasm')))).toBe(true);
+      for (const committed of [
+        'src/lib/eval/results-scan.wasm',
+        'src/lib/eval/analysis/bootstrap-kernel.wasm',
+      ]) {
+        const built = readFileSync(join(dir, basename(committed)));
+        expect(built.equals(readFileSync(join(root, committed))), committed).toBe(true);
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -16,10 +16,10 @@ import type { BootstrapOptions, BootstrapPlan, BootstrapWork } from './bootstrap
 import {
   BATCH,
   batchCount,
+  batcherFor,
   checkResamples,
   claimBatches,
   computeBatch,
-  makeScratch,
   newWork,
   planBootstrap,
   uncertaintyOf,
@@ -123,10 +123,9 @@ function awaitBatches(plan: BootstrapPlan, work: BootstrapWork): void {
       since = performance.now();
     } else if (performance.now() - since > STALL_MS) {
       // Racing a live worker is harmless: both write the same values.
-      const scratch = makeScratch(plan, Math.min(BATCH, work.resamples));
-      const W = new Float64Array(plan.I * scratch.B);
+      const batcher = batcherFor(plan, Math.min(BATCH, work.resamples));
       for (let j = 0; j < n; j++)
-        if (Atomics.load(work.control, 2 + j) !== 1) computeBatch(plan, work, j, scratch, W);
+        if (Atomics.load(work.control, 2 + j) !== 1) computeBatch(plan, work, j, batcher);
       return;
     }
   }

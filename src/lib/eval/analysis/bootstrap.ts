@@ -5,6 +5,7 @@ import { mulberry32 } from '../../util/prng.ts';
 import type { CocoEvaluation } from '../evaluate.ts';
 import { EPS } from '../interpolate.ts';
 import { IGNORE_SHIFT } from '../match.ts';
+import { KERNEL_LANES, kernelFor } from './bootstrap-kernel.ts';
 import { iouIndex } from './params-index.ts';
 
 /**
@@ -456,23 +457,55 @@ export function batchCount(resamples: number): number {
   return Math.ceil(resamples / BATCH);
 }
 
+/**
+ * What computes a batch of B resamples: the WebAssembly kernel (bootstrap-kernel.ts), or
+ * weightedApBatch with its scratch where the kernel cannot run. W is image-major with `stride`
+ * columns (stride >= B: the kernel's lanes); read it again before each batch (the kernel's
+ * memory may have grown).
+ */
+export interface Batcher {
+  readonly B: number;
+  readonly stride: number;
+  readonly W: Float64Array | Int32Array;
+  run(): { ap: Float64Array; ap50: Float64Array };
+}
+
+export function batcherFor(plan: BootstrapPlan, B: number): Batcher {
+  const kernel = B <= KERNEL_LANES ? kernelFor(plan) : null;
+  if (kernel) {
+    return {
+      B,
+      stride: kernel.lanes,
+      get W() {
+        return kernel.W;
+      },
+      run: () => kernel.run(),
+    };
+  }
+  const scratch = makeScratch(plan, B);
+  const W = new Float64Array(plan.I * B);
+  const ap = new Float64Array(B);
+  const ap50 = new Float64Array(B);
+  return {
+    B,
+    stride: B,
+    W,
+    run() {
+      weightedApBatch(plan, W, scratch, ap, ap50, 0);
+      return { ap, ap50 };
+    },
+  };
+}
+
 /** Computes batch j of the work. */
-export function computeBatch(
-  plan: BootstrapPlan,
-  work: BootstrapWork,
-  j: number,
-  scratch: Scratch,
-  W: Float64Array,
-) {
-  const B = scratch.B;
+export function computeBatch(plan: BootstrapPlan, work: BootstrapWork, j: number, batcher: Batcher): void {
+  const { B, stride, W } = batcher;
   const first = j * B;
   const size = Math.min(B, work.resamples - first);
   const random = mulberry32(seedAfter(work.seed, first * plan.I));
-  for (let b = 0; b < size; b++) drawWeights(W, plan.I, B, b, random);
-  for (let b = size; b < B; b++) for (let i = 0; i < plan.I; i++) W[i * B + b] = 0;
-  const ap = new Float64Array(B);
-  const ap50 = new Float64Array(B);
-  weightedApBatch(plan, W, scratch, ap, ap50, 0);
+  for (let b = 0; b < size; b++) drawWeights(W, plan.I, stride, b, random);
+  for (let b = size; b < stride; b++) for (let i = 0; i < plan.I; i++) W[i * stride + b] = 0;
+  const { ap, ap50 } = batcher.run();
   work.ap.set(ap.subarray(0, size), first);
   work.ap50.set(ap50.subarray(0, size), first);
 }
@@ -481,15 +514,13 @@ export function computeBatch(
 export function claimBatches(plan: BootstrapPlan, work: BootstrapWork): number {
   const n = batchCount(work.resamples);
   const B = Math.min(BATCH, work.resamples);
-  let scratch: Scratch | null = null;
-  let W: Float64Array | null = null;
+  let batcher: Batcher | null = null;
   let done = 0;
   for (;;) {
     const j = Atomics.add(work.control, 0, 1);
     if (j >= n) return done;
-    scratch ??= makeScratch(plan, B);
-    W ??= new Float64Array(plan.I * B);
-    computeBatch(plan, work, j, scratch, W);
+    batcher ??= batcherFor(plan, B);
+    computeBatch(plan, work, j, batcher);
     Atomics.store(work.control, 2 + j, 1);
     Atomics.add(work.control, 1, 1);
     Atomics.notify(work.control, 1);
@@ -513,7 +544,13 @@ export function newWork(seed: number, resamples: number, shared: boolean): Boots
  * Draws I images with replacement into per-image multiplicities, for column b of the
  * image-major weight matrix W (I rows of B).
  */
-export function drawWeights(W: Float64Array, I: number, B: number, b: number, random: () => number): void {
+export function drawWeights(
+  W: Float64Array | Int32Array,
+  I: number,
+  B: number,
+  b: number,
+  random: () => number,
+): void {
   for (let i = 0; i < I; i++) W[i * B + b] = 0;
   for (let i = 0; i < I; i++) W[Math.floor(random() * I) * B + b]!++;
 }
