@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { EvalHelper } from '../../src/lib/eval/eval-threads.ts';
 import { startEvalHelper } from '../../src/lib/eval/eval-threads.ts';
 import { JsonScanner } from '../../src/lib/eval/json-scan.ts';
 import { detectionsFromJson, gtFromJson, parseJsonText } from '../../src/lib/eval/load.ts';
@@ -145,6 +146,11 @@ describe('loadInputs with a helper thread', () => {
         sameColumns(two.dt as never, one.dt as never, DT_COLUMNS);
         expect([two.gt.sha256, two.dt.sha256]).toEqual([one.gt.sha256, one.dt.sha256]);
         expect(two.dt.length).toBe(40_000);
+        // A helper that fails (it takes the tail, and the head's copy, with it): the same again.
+        const failing: EvalHelper = { run: async () => ({ ok: false }), close: async () => {} };
+        const three = await loadInputs(...files, { helper: failing });
+        sameColumns(three.dt as never, one.dt as never, DT_COLUMNS);
+        expect(three.dt.sha256).toBe(one.dt.sha256);
         // A bad entry near the end (in the helper's part): the one-thread error, word for word.
         const text = readFileSync(files[1], 'utf8');
         const at = text.lastIndexOf('"score"');

@@ -3,6 +3,7 @@
  * results file (read-results.ts) or claiming bootstrap batches (bootstrap.ts). A job's answer is
  * what the main thread would have computed itself, so who does what never changes a result.
  */
+import { createHash } from 'node:crypto';
 import type { TransferListItem } from 'node:worker_threads';
 import { parentPort } from 'node:worker_threads';
 import type { BootstrapPlan, BootstrapWork } from './analysis/bootstrap.ts';
@@ -12,15 +13,26 @@ import type { ScannedRows } from './read-results.ts';
 import { scanEntries } from './read-results.ts';
 
 export type EvalJob =
-  /** Scan entries from the first byte of `bytes` (an entry start; a copy, freed once scanned) to the end. */
-  | { readonly kind: 'scan'; readonly bytes: Uint8Array }
+  /**
+   * Scan entries from offset `start` of `bytes` (an entry start) to the end; with `prefix`, also
+   * the sha256 of prefix + bytes (the whole file, which this thread then hashes instead of the
+   * main one). Both buffers are the job's own, freed once used.
+   */
+  | {
+      readonly kind: 'scan';
+      readonly bytes: Uint8Array;
+      readonly start: number;
+      readonly prefix?: Uint8Array;
+    }
   | { readonly kind: 'bootstrap'; readonly plan: BootstrapPlan; readonly work: BootstrapWork };
 
 /**
  * A scan's rows (absent where the fast path gave up: the main thread then scans on itself);
  * { ok: false } when the job failed.
  */
-export type EvalAnswer = { readonly ok: true; readonly rows?: ScannedRows } | { readonly ok: false };
+export type EvalAnswer =
+  | { readonly ok: true; readonly rows?: ScannedRows; readonly sha256?: string }
+  | { readonly ok: false };
 
 function scanTail(bytes: Uint8Array): ScannedRows | undefined {
   try {
@@ -28,10 +40,12 @@ function scanTail(bytes: Uint8Array): ScannedRows | undefined {
   } catch {
     // FALLBACK, or anything else: the main thread's own scan decides.
     return undefined;
-  } finally {
-    // The copy is done with: free it now rather than at this isolate's next full GC.
-    (bytes.buffer as ArrayBuffer).transfer(0);
   }
+}
+
+/** Frees a job's buffer now rather than at this isolate's next full GC. */
+function free(bytes: Uint8Array | undefined): void {
+  if (bytes) (bytes.buffer as ArrayBuffer).transfer(0);
 }
 
 function answer(job: EvalJob): { answer: EvalAnswer; transfer: TransferListItem[] } {
@@ -39,11 +53,14 @@ function answer(job: EvalJob): { answer: EvalAnswer; transfer: TransferListItem[
     claimBatches(job.plan, job.work);
     return { answer: { ok: true }, transfer: [] };
   }
-  const rows = scanTail(job.bytes);
+  const rows = scanTail(job.bytes.subarray(job.start));
+  const sha256 = job.prefix && createHash('sha256').update(job.prefix).update(job.bytes).digest('hex');
+  free(job.prefix);
+  free(job.bytes);
   const transfer: TransferListItem[] = [];
   if (rows)
     for (const a of Object.values(rows)) if (ArrayBuffer.isView(a)) transfer.push(a.buffer as ArrayBuffer);
-  return { answer: { ok: true, ...(rows && { rows }) }, transfer };
+  return { answer: { ok: true, ...(rows && { rows }), ...(sha256 !== undefined && { sha256 }) }, transfer };
 }
 
 parentPort?.on('message', (job: EvalJob) => {
