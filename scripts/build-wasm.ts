@@ -15,6 +15,12 @@ const MODULES = [
     memory: ['--initialMemory', '26', '--maximumMemory', '26'],
   },
   {
+    source: 'wasm/accumulate-kernel.ts',
+    target: 'src/lib/eval/accumulate-kernel.wasm',
+    // Sized by the loader for its case.
+    memory: ['--initialMemory', '1'],
+  },
+  {
     source: 'wasm/bootstrap-kernel.ts',
     target: 'src/lib/eval/analysis/bootstrap-kernel.wasm',
     // Sized by the loader for its plan, and grown by the kernel for its `reached` table.

@@ -6,7 +6,7 @@
  * without it, and a mutated document gives what the JSON.parse path gives.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -76,17 +76,19 @@ function scanned(b: Buffer, lane: boolean, stopAt = -1) {
 const ROW_COLUMNS = ['imageId', 'catId', 'x', 'y', 'w', 'h', 'score'];
 
 describe('the committed module', () => {
-  it('is, with the bootstrap kernel, the build of its source in wasm/ (npm run build:wasm)', () => {
+  it('is, like every committed module, the build of its source in wasm/ (npm run build:wasm)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'podium-wasm-'));
     try {
       const r = spawnSync(process.execPath, ['scripts/build-wasm.ts', dir], { cwd: root, encoding: 'utf8' });
       expect(r.status, r.stderr).toBe(0);
-      for (const committed of [
-        'src/lib/eval/results-scan.wasm',
-        'src/lib/eval/analysis/bootstrap-kernel.wasm',
-      ]) {
-        const built = readFileSync(join(dir, basename(committed)));
-        expect(built.equals(readFileSync(join(root, committed))), committed).toBe(true);
+      const committed = readdirSync(join(root, 'src'), { recursive: true, encoding: 'utf8' })
+        .filter((f) => f.endsWith('.wasm'))
+        .map((f) => join('src', f));
+      expect(committed.length).toBe(3);
+      expect(readdirSync(dir).length).toBe(committed.length);
+      for (const module of committed) {
+        const built = readFileSync(join(dir, basename(module)));
+        expect(built.equals(readFileSync(join(root, module))), module).toBe(true);
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -1,3 +1,4 @@
+import { accumulateKernel } from './accumulate-kernel.ts';
 import { discard } from './discard.ts';
 import { interpolatedPrecision } from './interpolate.ts';
 import type { Matches } from './match.ts';
@@ -118,6 +119,22 @@ function countEvents(
 }
 
 /**
+ * Class k's precision as [a][m][t][r], contiguous, into precision's [t][r][k][a][m] twelve
+ * neighbours at a time: written straight there, each value would land on a cache line of its own
+ * (R values of one (t, k, a, m) lie K*A*M doubles apart).
+ */
+function scatterBlock(block: Float64Array, precision: Float64Array, acc: Accumulated, k: number): void {
+  const { T, R, A, M } = acc;
+  for (let t = 0; t < T; t++) {
+    for (let r = 0; r < R; r++) {
+      const p0 = precisionIndex(acc, t, r, k, 0, 0);
+      for (let a = 0; a < A; a++)
+        for (let m = 0; m < M; m++) precision[p0 + a * M + m] = block[((a * M + m) * T + t) * R + r]!;
+    }
+  }
+}
+
+/**
  * pycocotools computes, for every prefix of the score-sorted detections, recall = tp / npig and
  * precision = tp / (fp + tp + eps), takes the running maximum of precision from the right and
  * reads it at the first prefix whose recall reaches each recall threshold. Recall only grows at
@@ -140,6 +157,30 @@ export function accumulate(matches: Matches, params: EvalParams): Accumulated {
 
   let longest = 0;
   for (let k = 0; k < K; k++) longest = Math.max(longest, matches.catStart[k + 1]! - matches.catStart[k]!);
+  const E = matches.length;
+  const kernel = params.maxDets.every((m) => m === (m | 0))
+    ? accumulateKernel({ K, T, R, A, M, E, longest })
+    : null;
+  if (kernel) {
+    // The flags and ranks gathered into merge order straight into the kernel's memory.
+    const { flags, rank } = kernel;
+    for (let p = 0; p < E; p++) {
+      const d = order[p]!;
+      rank[p] = matches.rank[d]!;
+      for (let a = 0; a < A; a++) flags[p * A + a] = matches.flags[d * A + a]!;
+    }
+    kernel.catStart.set(matches.catStart);
+    kernel.npig.set(matches.npig);
+    kernel.maxDets.set(params.maxDets);
+    kernel.recThrs.set(params.recThrs);
+    kernel.recall.fill(-1);
+    for (let k = 0; k < K; k++) {
+      kernel.run(k);
+      scatterBlock(kernel.block, precision, acc, k);
+    }
+    recall.set(kernel.recall);
+    return acc;
+  }
   const kept = new Int32Array(longest);
   const events: Events = {
     tpAt: new Float64Array(T * longest),
@@ -154,7 +195,6 @@ export function accumulate(matches: Matches, params: EvalParams): Accumulated {
   const allIgnored = (((1 << T) - 1) << IGNORE_SHIFT) >>> 0;
   // Flags and ranks gathered once into merge order, so that the 12 passes below (maxDets × area
   // ranges) read memory in sequence instead of jumping across the whole matching output.
-  const E = matches.length;
   const flagsOrd = new Uint32Array(E * A);
   const rankOrd = new Int32Array(E);
   for (let p = 0; p < E; p++) {
@@ -163,9 +203,7 @@ export function accumulate(matches: Matches, params: EvalParams): Accumulated {
     for (let a = 0; a < A; a++) flagsOrd[p * A + a] = matches.flags[d * A + a]!;
   }
 
-  // One class's precision as [a][m][t][r], contiguous, then copied into precision's [t][r][k][a][m]
-  // twelve neighbours at a time: written straight there, each value would land on a cache line of
-  // its own (R values of one (t, k, a, m) lie K*A*M doubles apart).
+  // One class's precision as [a][m][t][r] (see scatterBlock).
   const block = new Float64Array(A * M * T * R);
   for (let k = 0; k < K; k++) {
     const start = matches.catStart[k]!;
@@ -213,13 +251,7 @@ export function accumulate(matches: Matches, params: EvalParams): Accumulated {
         }
       }
     }
-    for (let t = 0; t < T; t++) {
-      for (let r = 0; r < R; r++) {
-        const p0 = precisionIndex(acc, t, r, k, 0, 0);
-        for (let a = 0; a < A; a++)
-          for (let m = 0; m < M; m++) precision[p0 + a * M + m] = block[((a * M + m) * T + t) * R + r]!;
-      }
-    }
+    scatterBlock(block, precision, acc, k);
   }
   discard(flagsOrd, rankOrd, kept, events.tpAt, events.fpAt, env, rcEv, block);
   return acc;
