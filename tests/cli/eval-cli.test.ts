@@ -138,6 +138,32 @@ describe('podium eval', () => {
     expect(podium('nope').code).toBe(2);
   });
 
+  it('a case large enough for the helper thread, with all analysis and no --out: exit 0', () => {
+    const big = join(dir, 'big-full');
+    mkdirSync(big, { recursive: true });
+    const c = makeScaleCase(8, 1100, 100, 80);
+    writeFileSync(join(big, 'gt.json'), c.gtText);
+    writeFileSync(join(big, 'dt.json'), c.dtText);
+    // Closing the helper once used to let the process end under its awaited exit (code 13).
+    for (let run = 0; run < 3; run++) {
+      const r = spawnSync(
+        process.execPath,
+        [
+          join(ROOT, 'bin/podium.mjs'),
+          'eval',
+          '--gt',
+          join(big, 'gt.json'),
+          '--dt',
+          join(big, 'dt.json'),
+          '--quiet',
+        ],
+        { encoding: 'utf8' },
+      );
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+    }
+  });
+
   it('stops quietly, exit 0, when its reader has closed the pipe (`| true`)', () => {
     // A case large enough for the helper thread, whose shutdown gives the EPIPE of podium's first
     // write (`true` exits without reading, long before it) the turn of the event loop to surface.

@@ -59,7 +59,15 @@ export function startEvalHelper(): EvalHelper | undefined {
       });
     },
     async close() {
-      if (!dead) await worker.terminate();
+      if (dead) return;
+      // A terminating worker's handle no longer holds the event loop: without a timer of this
+      // thread's own, the process could end with this await unsettled (exit code 13).
+      const guard = setTimeout(() => {}, 10_000);
+      try {
+        await worker.terminate();
+      } finally {
+        clearTimeout(guard);
+      }
     },
   };
 }
