@@ -11,6 +11,7 @@ import { getCompileCacheDir } from 'node:module';
 import { availableParallelism } from 'node:os';
 import type { TransferListItem } from 'node:worker_threads';
 import { Worker } from 'node:worker_threads';
+import { terminateWorker } from '../util/terminate-worker.ts';
 import type { EvalAnswer, EvalJob } from './eval-worker.ts';
 
 export interface EvalHelper {
@@ -59,15 +60,7 @@ export function startEvalHelper(): EvalHelper | undefined {
       });
     },
     async close() {
-      if (dead) return;
-      // A terminating worker's handle no longer holds the event loop: without a timer of this
-      // thread's own, the process could end with this await unsettled (exit code 13).
-      const guard = setTimeout(() => {}, 10_000);
-      try {
-        await worker.terminate();
-      } finally {
-        clearTimeout(guard);
-      }
+      if (!dead) await terminateWorker(worker);
     },
   };
 }

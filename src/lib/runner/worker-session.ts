@@ -13,6 +13,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { UserError } from '../util/errors.ts';
+import { terminateWorker } from '../util/terminate-worker.ts';
 import type { ModelSession, RunResult, SessionOptions } from './session.ts';
 import type { SerializedError, WorkerInit, WorkerReply, WorkerRequest } from './session-worker.ts';
 
@@ -103,7 +104,7 @@ export async function createWorkerSession(
     async release() {
       if (dead) return;
       await request({ kind: 'release', id: nextId++ });
-      await worker.terminate();
+      await terminateWorker(worker);
     },
   };
 }
