@@ -21,6 +21,12 @@ const MODULES = [
     memory: ['--initialMemory', '1'],
   },
   {
+    source: 'wasm/score-order.ts',
+    target: 'src/lib/eval/score-order.wasm',
+    // Sized by the loader for its case.
+    memory: ['--initialMemory', '1'],
+  },
+  {
     source: 'wasm/bootstrap-kernel.ts',
     target: 'src/lib/eval/analysis/bootstrap-kernel.wasm',
     // Sized by the loader for its plan, and grown by the kernel for its `reached` table.

@@ -84,7 +84,7 @@ describe('the committed module', () => {
       const committed = readdirSync(join(root, 'src'), { recursive: true, encoding: 'utf8' })
         .filter((f) => f.endsWith('.wasm'))
         .map((f) => join('src', f));
-      expect(committed.length).toBe(3);
+      expect(committed.length).toBe(4);
       expect(readdirSync(dir).length).toBe(committed.length);
       for (const module of committed) {
         const built = readFileSync(join(dir, basename(module)));

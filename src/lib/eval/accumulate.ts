@@ -4,6 +4,7 @@ import { interpolatedPrecision } from './interpolate.ts';
 import type { Matches } from './match.ts';
 import { IGNORE_SHIFT } from './match.ts';
 import type { EvalParams } from './params.ts';
+import { scoreOrderKernel } from './score-order.ts';
 import { countingSortBy, sortByScoreDesc } from './stable-sort.ts';
 
 /**
@@ -53,6 +54,8 @@ export function recallIndex(acc: Accumulated, t: number, k: number, a: number, m
  * (ascending image id, then rank): numpy's stable mergesort on -score over pycocotools' concatenation.
  */
 export function mergeOrder(matches: Matches): { order: Int32Array; byScore: Int32Array } {
+  const fromKernel = scoreOrderKernel(matches.score, matches.catStart);
+  if (fromKernel) return fromKernel;
   const K = matches.catStart.length - 1;
   const cat = new Int32Array(matches.length);
   for (let k = 0; k < K; k++) cat.fill(k, matches.catStart[k], matches.catStart[k + 1]);

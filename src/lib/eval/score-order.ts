@@ -1,0 +1,56 @@
+/**
+ * mergeOrder's WebAssembly kernel (wasm/score-order.ts, built to score-order.wasm): the score
+ * radix sort and the regrouping by class, compiled before its one call where the JavaScript runs
+ * them unoptimized, with the same orders (score-order.test.ts compares the two).
+ */
+import { readFileSync } from 'node:fs';
+
+interface KernelExports {
+  readonly memory: WebAssembly.Memory;
+  offsetOf(region: number, E: number, K: number): number;
+  run(E: number, K: number): void;
+}
+
+let module: WebAssembly.Module | null | undefined;
+let enabled = true;
+
+/** For the tests: the orders through the kernel (the default) or through the JavaScript. */
+export function useScoreOrderKernel(on: boolean): void {
+  enabled = on;
+}
+
+/**
+ * byScore (descending score, ties by index; -0 as 0) and order (byScore regrouped stably by the
+ * classes of catStart), or null where the kernel cannot run.
+ */
+export function scoreOrderKernel(
+  score: Float64Array,
+  catStart: Int32Array,
+): { order: Int32Array; byScore: Int32Array } | null {
+  const E = score.length;
+  const K = catStart.length - 1;
+  // The kernel reuses its 4 × 65,536 counters for the classes.
+  if (!enabled || K + 1 > 4 * 65536) return null;
+  if (module === undefined) {
+    try {
+      module = new WebAssembly.Module(readFileSync(new URL('./score-order.wasm', import.meta.url)));
+    } catch {
+      module = null;
+    }
+  }
+  if (!module) return null;
+  const wasm = new WebAssembly.Instance(module).exports as unknown as KernelExports;
+  const end = wasm.offsetOf(8, E, K);
+  if (end <= 0 || end > 2 ** 31 - 65536) return null;
+  const have = wasm.memory.buffer.byteLength;
+  if (end > have) wasm.memory.grow(Math.ceil((end - have) / 65536));
+  const buffer = wasm.memory.buffer;
+  new Float64Array(buffer, wasm.offsetOf(0, E, K), E).set(score);
+  new Int32Array(buffer, wasm.offsetOf(1, E, K), K + 1).set(catStart);
+  wasm.run(E, K);
+  // Copied out: the kernel's memory is garbage from here.
+  return {
+    byScore: new Int32Array(buffer, wasm.offsetOf(2, E, K), E).slice(),
+    order: new Int32Array(buffer, wasm.offsetOf(3, E, K), E).slice(),
+  };
+}
