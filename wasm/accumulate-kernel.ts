@@ -8,6 +8,8 @@
 // the class's precision block for the caller to copy into the [T][R][K][A][M] array (held by the
 // caller only: 116 MB on a 1,203-class case).
 
+import { f64At, i32At, slot } from './memory';
+
 const S_K: i32 = 0;
 const S_T: i32 = 1;
 const S_R: i32 = 2;
@@ -33,21 +35,6 @@ const P_IG: i32 = 24; // i32 T
 
 const IGNORE_SHIFT: i32 = 16;
 const EPS: f64 = 2.220446049250313e-16;
-
-@inline
-function slot(s: i32): i32 {
-  return load<i32>(s << 2);
-}
-
-@inline
-function i32At(p: i32, i: i32): i32 {
-  return load<i32>(p + (i << 2));
-}
-
-@inline
-function f64At(p: i32, i: i32): f64 {
-  return load<f64>(p + (i << 3));
-}
 
 @inline
 function setF64(p: i32, i: i32, v: f64): void {

@@ -9,6 +9,8 @@
 // offsets into the header at 0 (slots below); `reached`, the one table whose size depends on the
 // weights, is last and grows the memory when a batch needs more.
 
+import { i32At, slot } from './memory';
+
 /** Resamples side by side (seven vectors of four). */
 export const LANES: i32 = 28;
 const ROW: i32 = LANES * 4; // bytes of one row of int32 lanes
@@ -47,16 +49,6 @@ const P_REACHED: i32 = 33;
 
 const EPS: f64 = 2.220446049250313e-16;
 
-@inline
-function slot(s: i32): i32 {
-  return load<i32>(s << 2);
-}
-
-@inline
-function i32At(p: i32, i: i32): i32 {
-  return load<i32>(p + (i << 2));
-}
-
 /** fillMinTp: the least integer m with m / npig >= recThrs[r], per recall threshold. */
 function fillMinTp(npig: f64, recThrs: i32, R: i32, minTp: i32): void {
   for (let r = 0; r < R; r++) {
@@ -85,6 +77,8 @@ function interpolatedSum(tpAt: i32, fpAt: i32, b: i32, n: i32, reached: i32): f6
   return sum;
 }
 
+// Each per-lane sum is seven v128 locals written out one by one, not an array looped over, so
+// that they stay in registers through the loops over detections and events.
 @inline
 function addRow(acc: v128, p: i32, lane: i32): v128 {
   return i32x4.add(acc, v128.load(p + (lane << 4)));

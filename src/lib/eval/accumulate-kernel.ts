@@ -5,14 +5,13 @@
  * compares the two on every parity case). accumulate.ts fills the inputs in its memory, runs it
  * class by class and copies each class's block out.
  */
-import { readFileSync } from 'node:fs';
+import { wasmModule } from './wasm-module.ts';
 
 interface KernelExports {
   readonly memory: WebAssembly.Memory;
   run(k: number): void;
 }
 
-let module: WebAssembly.Module | null | undefined;
 let enabled = true;
 
 /** For the tests: accumulation through the kernel (the default) or through the JavaScript. */
@@ -53,13 +52,7 @@ const HEADER = { K: 0, T: 1, R: 2, A: 3, M: 4, longest: 5 } as const;
 
 export function accumulateKernel(shape: AccumulateShape): AccumulateKernel | null {
   if (!enabled || shape.T > 16) return null;
-  if (module === undefined) {
-    try {
-      module = new WebAssembly.Module(readFileSync(new URL('./accumulate-kernel.wasm', import.meta.url)));
-    } catch {
-      module = null;
-    }
-  }
+  const module = wasmModule(new URL('./accumulate-kernel.wasm', import.meta.url));
   if (!module) return null;
   const { K, T, R, A, M, E, longest } = shape;
   const L = Math.max(longest, 1);

@@ -8,7 +8,7 @@
  * The module reads a window of the file copied into its memory (a copy of 42 MB costs ~5 ms;
  * keeping the whole file there would double the bytes resident), refilled as the scan moves on.
  */
-import { readFileSync } from 'node:fs';
+import { wasmModule } from './wasm-module.ts';
 
 interface LaneExports {
   readonly memory: WebAssembly.Memory;
@@ -34,12 +34,8 @@ export function useResultsLane(on: boolean): void {
 /** The module's exports, or null where it cannot be loaded (the JavaScript scanner does it all). */
 function exportsOnce(): LaneExports | null {
   if (instance === undefined) {
-    try {
-      const bytes = readFileSync(new URL('./results-scan.wasm', import.meta.url));
-      instance = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as unknown as LaneExports;
-    } catch {
-      instance = null;
-    }
+    const module = wasmModule(new URL('./results-scan.wasm', import.meta.url));
+    instance = module && (new WebAssembly.Instance(module).exports as unknown as LaneExports);
   }
   return instance;
 }

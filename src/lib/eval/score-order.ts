@@ -3,7 +3,7 @@
  * radix sort and the regrouping by class, compiled before its one call where the JavaScript runs
  * them unoptimized, with the same orders (score-order.test.ts compares the two).
  */
-import { readFileSync } from 'node:fs';
+import { wasmModule } from './wasm-module.ts';
 
 interface KernelExports {
   readonly memory: WebAssembly.Memory;
@@ -11,7 +11,6 @@ interface KernelExports {
   run(E: number, K: number): void;
 }
 
-let module: WebAssembly.Module | null | undefined;
 let enabled = true;
 
 /** For the tests: the orders through the kernel (the default) or through the JavaScript. */
@@ -31,13 +30,7 @@ export function scoreOrderKernel(
   const K = catStart.length - 1;
   // The kernel reuses its 4 × 65,536 counters for the classes.
   if (!enabled || K + 1 > 4 * 65536) return null;
-  if (module === undefined) {
-    try {
-      module = new WebAssembly.Module(readFileSync(new URL('./score-order.wasm', import.meta.url)));
-    } catch {
-      module = null;
-    }
-  }
+  const module = wasmModule(new URL('./score-order.wasm', import.meta.url));
   if (!module) return null;
   const wasm = new WebAssembly.Instance(module).exports as unknown as KernelExports;
   const end = wasm.offsetOf(8, E, K);

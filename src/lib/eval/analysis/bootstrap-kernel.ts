@@ -5,7 +5,7 @@
  * them), about twice as fast, and compiled before its first call, where the JavaScript runs its
  * first batches unoptimized. Each thread has its own instance, holding a copy of the plan.
  */
-import { readFileSync } from 'node:fs';
+import { wasmModule } from '../wasm-module.ts';
 import type { BootstrapPlan } from './bootstrap.ts';
 
 interface KernelExports {
@@ -17,23 +17,11 @@ interface KernelExports {
 /** Lanes of the kernel (wasm/bootstrap-kernel.ts LANES): a batch of more resamples runs in JavaScript. */
 export const KERNEL_LANES = 28;
 
-let module: WebAssembly.Module | null | undefined;
 let enabled = true;
 
 /** For the tests: batches through the kernel (the default) or through the JavaScript. */
 export function useBootstrapKernel(on: boolean): void {
   enabled = on;
-}
-
-function moduleOnce(): WebAssembly.Module | null {
-  if (module === undefined) {
-    try {
-      module = new WebAssembly.Module(readFileSync(new URL('./bootstrap-kernel.wasm', import.meta.url)));
-    } catch {
-      module = null;
-    }
-  }
-  return module;
 }
 
 export interface BootstrapKernel {
@@ -93,7 +81,7 @@ const SLOTS = {
 } as const;
 
 function makeKernel(plan: BootstrapPlan): BootstrapKernel | null {
-  const compiled = moduleOnce();
+  const compiled = wasmModule(new URL('./bootstrap-kernel.wasm', import.meta.url));
   if (!compiled) return null;
   // Counts of GT per (class, image) are integers; the kernel reads them as int32.
   if (!plan.gtCount.every((c) => Number.isInteger(c) && c >= 0 && c < 2 ** 31)) return null;
