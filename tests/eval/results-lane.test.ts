@@ -1,14 +1,10 @@
 /**
  * The results reader's WebAssembly lane (src/lib/eval/results-lane.ts, wasm/results-scan.ts):
- * the committed module is its source's build; the lane takes plain entries with short numbers
- * (what results writers print) and gives exactly JSON.parse's doubles; across window refills,
+ * it takes plain entries with short numbers (what results writers print) and gives exactly
+ * JSON.parse's doubles; across window refills,
  * split points and entries it does not take, the reader's columns are the same with the lane and
  * without it, and a mutated document gives what the JSON.parse path gives.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { JsonScanner } from '../../src/lib/eval/json-scan.ts';
 import { gtFromJson } from '../../src/lib/eval/load.ts';
@@ -16,8 +12,6 @@ import { scanEntries } from '../../src/lib/eval/read-results.ts';
 import { resultsLane, useResultsLane } from '../../src/lib/eval/results-lane.ts';
 import { mulberry32 } from '../../src/lib/util/prng.ts';
 import { bytes, GT_JSON, makeGtAnnotations, mutatedResults, sameColumns } from '../support/json-spellings.ts';
-
-const root = join(import.meta.dirname, '../..');
 
 afterAll(() => useResultsLane(true));
 
@@ -76,25 +70,6 @@ function scanned(b: Buffer, lane: boolean, stopAt = -1) {
 const ROW_COLUMNS = ['imageId', 'catId', 'x', 'y', 'w', 'h', 'score'];
 
 describe('the committed module', () => {
-  it('is, like every committed module, the build of its source in wasm/ (npm run build:wasm)', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'podium-wasm-'));
-    try {
-      const r = spawnSync(process.execPath, ['scripts/build-wasm.ts', dir], { cwd: root, encoding: 'utf8' });
-      expect(r.status, r.stderr).toBe(0);
-      const committed = readdirSync(join(root, 'src'), { recursive: true, encoding: 'utf8' })
-        .filter((f) => f.endsWith('.wasm'))
-        .map((f) => join('src', f));
-      expect(committed.length).toBe(4);
-      expect(readdirSync(dir).length).toBe(committed.length);
-      for (const module of committed) {
-        const built = readFileSync(join(dir, basename(module)));
-        expect(built.equals(readFileSync(join(root, module))), module).toBe(true);
-      }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 60_000);
-
   it('loads, and takes a plain document whole, across window refills', () => {
     const rand = mulberry32(5);
     const text = plainDocument(rand, 30_000); // ~2.4 MB: three windows
