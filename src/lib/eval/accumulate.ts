@@ -121,6 +121,16 @@ function countEvents(
   }
 }
 
+/** The matches' flags and ranks at each position of `order` (the merge order). */
+function gatherInOrder(matches: Matches, order: Int32Array, flags: Uint32Array, rank: Int32Array): void {
+  const A = matches.A;
+  for (let p = 0; p < order.length; p++) {
+    const d = order[p]!;
+    rank[p] = matches.rank[d]!;
+    for (let a = 0; a < A; a++) flags[p * A + a] = matches.flags[d * A + a]!;
+  }
+}
+
 /**
  * Class k's precision as [a][m][t][r], contiguous, into precision's [t][r][k][a][m] twelve
  * neighbours at a time: written straight there, each value would land on a cache line of its own
@@ -165,13 +175,8 @@ export function accumulate(matches: Matches, params: EvalParams): Accumulated {
     ? accumulateKernel({ K, T, R, A, M, E, longest })
     : null;
   if (kernel) {
-    // The flags and ranks gathered into merge order straight into the kernel's memory.
-    const { flags, rank } = kernel;
-    for (let p = 0; p < E; p++) {
-      const d = order[p]!;
-      rank[p] = matches.rank[d]!;
-      for (let a = 0; a < A; a++) flags[p * A + a] = matches.flags[d * A + a]!;
-    }
+    // Gathered straight into the kernel's memory.
+    gatherInOrder(matches, order, kernel.flags, kernel.rank);
     kernel.catStart.set(matches.catStart);
     kernel.npig.set(matches.npig);
     kernel.maxDets.set(params.maxDets);
@@ -200,11 +205,7 @@ export function accumulate(matches: Matches, params: EvalParams): Accumulated {
   // ranges) read memory in sequence instead of jumping across the whole matching output.
   const flagsOrd = new Uint32Array(E * A);
   const rankOrd = new Int32Array(E);
-  for (let p = 0; p < E; p++) {
-    const d = order[p]!;
-    rankOrd[p] = matches.rank[d]!;
-    for (let a = 0; a < A; a++) flagsOrd[p * A + a] = matches.flags[d * A + a]!;
-  }
+  gatherInOrder(matches, order, flagsOrd, rankOrd);
 
   // One class's precision as [a][m][t][r] (see scatterBlock).
   const block = new Float64Array(A * M * T * R);
