@@ -15,6 +15,12 @@ const MODULES = [
     memory: ['--initialMemory', '26', '--maximumMemory', '26'],
   },
   {
+    source: 'wasm/annotations-scan.ts',
+    target: 'src/lib/eval/annotations-scan.wasm',
+    // The same layout as results-scan's, with nine columns of 4,096 rows.
+    memory: ['--initialMemory', '26', '--maximumMemory', '26'],
+  },
+  {
     source: 'wasm/accumulate-kernel.ts',
     target: 'src/lib/eval/accumulate-kernel.wasm',
     // Sized by the loader for its case.

@@ -6,14 +6,14 @@
  * without it, and a mutated document gives what the JSON.parse path gives.
  */
 import { afterAll, describe, expect, it } from 'vitest';
+import { resultsLane, useJsonLanes } from '../../src/lib/eval/json-lanes.ts';
 import { JsonScanner } from '../../src/lib/eval/json-scan.ts';
 import { gtFromJson } from '../../src/lib/eval/load.ts';
 import { scanEntries } from '../../src/lib/eval/read-results.ts';
-import { resultsLane, useResultsLane } from '../../src/lib/eval/results-lane.ts';
 import { mulberry32 } from '../../src/lib/util/prng.ts';
 import { bytes, GT_JSON, makeGtAnnotations, mutatedResults, sameColumns } from '../support/json-spellings.ts';
 
-afterAll(() => useResultsLane(true));
+afterAll(() => useJsonLanes(true));
 
 /** Numbers as results writers print them: a few decimals, integers, -0, some exponents. */
 function shortNumber(rand: () => number, scale: number): string {
@@ -57,13 +57,13 @@ function plainDocument(rand: () => number, entries: number, longNumbers = 0): st
 
 /** The scanned rows of a whole document, with or without the lane. */
 function scanned(b: Buffer, lane: boolean, stopAt = -1) {
-  useResultsLane(lane);
+  useJsonLanes(lane);
   try {
     const s = new JsonScanner(b);
     s.expect(91);
     return scanEntries(s, b.length, stopAt);
   } finally {
-    useResultsLane(true);
+    useJsonLanes(true);
   }
 }
 

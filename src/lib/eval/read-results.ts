@@ -6,6 +6,7 @@
  * those of that path by construction. tests/eval/read-fast.test.ts checks both against JSON.parse.
  */
 
+import { resultsLane } from './json-lanes.ts';
 import {
   B_Comma,
   CLOSE_BRACE,
@@ -19,7 +20,6 @@ import {
 } from './json-scan.ts';
 import type { CocoGt, Detections } from './load.ts';
 import { allocDetections, detectionsFromJson, parseJsonText } from './load.ts';
-import { resultsLane } from './results-lane.ts';
 import { ids, plainEntry } from './results-plain-entry.ts';
 
 const KEYS = keySet(['image_id', 'category_id', 'bbox', 'score']);

@@ -1,7 +1,8 @@
 /**
- * The results reader's WebAssembly lane (wasm/results-scan.ts, built to results-scan.wasm): runs
- * of plain entries read at about three times the speed of the JavaScript scanner, which goes on
- * from wherever the lane stops (read-results.ts). The lane takes only entries whose every byte
+ * The JSON readers' WebAssembly lanes (wasm/results-scan.ts and wasm/annotations-scan.ts, built
+ * to results-scan.wasm and annotations-scan.wasm): runs of plain results entries or annotations
+ * read at about three times the speed of the JavaScript scanner, which goes on from wherever the
+ * lane stops (read-results.ts, read-gt.ts). The lane takes only entries whose every byte
  * and number it is sure of, so the columns are the same with it or without it; the differential
  * tests run both ways.
  *
@@ -23,37 +24,51 @@ interface LaneExports {
 /** A window is refilled when fewer bytes than this are left in it (no plain entry is longer). */
 const MARGIN = 1 << 14;
 
-let instance: LaneExports | null | undefined;
+const instances = new Map<string, LaneExports | null>();
 let enabled = true;
 
-/** For the differential tests: the reader with the lane (the default) or without it. */
-export function useResultsLane(on: boolean): void {
+/** For the differential tests: the readers with their lanes (the default) or without them. */
+export function useJsonLanes(on: boolean): void {
   enabled = on;
 }
 
-/** The module's exports, or null where it cannot be loaded (the JavaScript scanner does it all). */
-function exportsOnce(): LaneExports | null {
+/** A lane module's exports (one instance per thread), or null where it cannot be loaded. */
+function exportsOf(file: string): LaneExports | null {
+  let instance = instances.get(file);
   if (instance === undefined) {
-    const module = wasmModule(new URL('./results-scan.wasm', import.meta.url));
+    const module = wasmModule(new URL(file, import.meta.url));
     instance = module && (new WebAssembly.Instance(module).exports as unknown as LaneExports);
+    instances.set(file, instance);
   }
   return instance;
 }
 
 /** The lane over one buffer (a results file, or part of one), for one scan. */
-export interface ResultsLane {
+export interface JsonLane {
   /**
    * Entries from offset pos of the buffer, at most `room`, stopping before an entry that would
-   * start at stopAt (-1: none), into the columns (image id, category id, x, y, w, h, score) from
-   * row n; returns how many, 0 where the lane does not take the entry at pos. `end` is then the
+   * start at stopAt (-1: none), into the lane's columns from row n; returns how many, 0 where the lane does not take the entry at pos. `end` is then the
    * offset just past the last one's '}'.
    */
   take(pos: number, room: number, stopAt: number, columns: readonly Float64Array[], n: number): number;
   readonly end: number;
 }
 
-export function resultsLane(bytes: Uint8Array): ResultsLane | null {
-  const wasm = enabled ? exportsOnce() : null;
+/** The results lane (wasm/results-scan.ts): image id, category id, x, y, w, h, score. */
+export function resultsLane(bytes: Uint8Array): JsonLane | null {
+  return laneOver('./results-scan.wasm', bytes, 7);
+}
+
+/**
+ * The annotations lane (wasm/annotations-scan.ts): nine columns (id, image id, category id, x,
+ * y, w, h, area or NaN, iscrowd); no stopAt.
+ */
+export function annotationsLane(bytes: Uint8Array): JsonLane | null {
+  return laneOver('./annotations-scan.wasm', bytes, 9);
+}
+
+function laneOver(file: string, bytes: Uint8Array, columnCount: number): JsonLane | null {
+  const wasm = enabled ? exportsOf(file) : null;
   if (!wasm) return null;
   const IN = wasm.IN.value as number;
   const WINDOW = wasm.WINDOW.value as number;
@@ -78,7 +93,8 @@ export function resultsLane(bytes: Uint8Array): ResultsLane | null {
       const stopIn = stopAt >= start && stopAt < stop ? stopAt - start : -1;
       const k = wasm.scan(pos - start, Math.min(room, CAP), stopIn);
       if (k === 0) return 0;
-      for (let c = 0; c < 7; c++) columns[c]!.set(f64.subarray(OUT + c * CAP, OUT + c * CAP + k), n);
+      for (let c = 0; c < columnCount; c++)
+        columns[c]!.set(f64.subarray(OUT + c * CAP, OUT + c * CAP + k), n);
       lane.end = start + wasm.lastEnd();
       return k;
     },
