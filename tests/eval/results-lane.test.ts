@@ -134,7 +134,8 @@ describe('numbers: the lane keeps only what it reads exactly', () => {
     for (let i = 0; i < 4000; i++) tokens.push(shortNumber(rand, 10 ** Math.floor(rand() * 8)));
     const text = `[${tokens.map((t) => `{"image_id":1,"category_id":1,"bbox":[${t},${t},0,0],"score":${t}}`).join(',')}]`;
     const b = bytes(text);
-    const lane = resultsLane(b)!;
+    // A fresh lane after each refusal: one that refused waits some rows before it tries again.
+    let lane = resultsLane(b)!;
     const columns = Array.from({ length: 7 }, () => new Float64Array(1));
     let taken = 0;
     let pos = 1;
@@ -146,7 +147,10 @@ describe('numbers: the lane keeps only what it reads exactly', () => {
         for (const c of [2, 3, 6])
           if (!Object.is(columns[c]![0], JSON.parse(token)))
             expect(`${token} → ${columns[c]![0]}`).toBe(`${token} → ${JSON.parse(token)}`);
-      } else expect(k).toBe(0);
+      } else {
+        expect(k).toBe(0);
+        lane = resultsLane(b)!;
+      }
       pos = text.indexOf('{', pos + 1);
     });
     expect(taken).toBeGreaterThan(3900);
@@ -155,6 +159,20 @@ describe('numbers: the lane keeps only what it reads exactly', () => {
       const one = bytes(`[{"image_id":1,"category_id":1,"bbox":[1,2,3,4],"score":${t}}]`);
       expect(resultsLane(one)!.take(1, 1, -1, columns, 0), t).toBe(0);
     }
+  });
+
+  it('after refusals, waits a doubling number of rows before it tries again', () => {
+    const odd = '{"image_id":1,"category_id":1,"bbox":[1,2,3,4],"score":1,"x":0}';
+    const plain = '{"image_id":1,"category_id":1,"bbox":[1,2,3,4],"score":1}';
+    const text = `[${[odd, odd, plain, plain, plain].join(',')}]`;
+    const b = bytes(text);
+    const starts = [...text.matchAll(/\{/g)].map((m) => m.index);
+    const lane = resultsLane(b)!;
+    const columns = Array.from({ length: 7 }, () => new Float64Array(5));
+    expect(lane.take(starts[0]!, 5, -1, columns, 0)).toBe(0); // refused: next try at row 1
+    expect(lane.take(starts[1]!, 4, -1, columns, 1)).toBe(0); // refused again: next try at row 3
+    expect(lane.take(starts[2]!, 3, -1, columns, 2)).toBe(0); // not tried, though plain
+    expect(lane.take(starts[3]!, 2, -1, columns, 3)).toBe(2);
   });
 
   it('refuses what JSON does not allow, a negative size, and entries not in the plain form', () => {

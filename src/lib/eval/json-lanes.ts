@@ -44,13 +44,16 @@ function exportsOf(file: string): LaneExports | null {
 }
 
 /** The lane over one buffer (a results file, or part of one), for one scan. */
+/** A column the lane fills (a Uint8Array takes 0/1 columns such as iscrowd, converted by set). */
+export type LaneColumn = Float64Array | Uint8Array;
+
 export interface JsonLane {
   /**
    * Entries from offset pos of the buffer, at most `room`, stopping before an entry that would
    * start at stopAt (-1: none), into the lane's columns from row n; returns how many, 0 where the lane does not take the entry at pos. `end` is then the
    * offset just past the last one's '}'.
    */
-  take(pos: number, room: number, stopAt: number, columns: readonly Float64Array[], n: number): number;
+  take(pos: number, room: number, stopAt: number, columns: readonly LaneColumn[], n: number): number;
   readonly end: number;
 }
 
@@ -79,6 +82,11 @@ function laneOver(file: string, bytes: Uint8Array, columnCount: number): JsonLan
   const f64 = new Float64Array(wasm.memory.buffer);
   let start = 0;
   let stop = -1;
+  // Where the lane gave up on an entry (row n), it is tried again `gap` rows on, the gap doubling
+  // while it keeps giving up (a file whose entries it never takes costs ~1/4096 of a call per
+  // entry), and closing again once it takes some.
+  let retryAt = 0;
+  let gap = 1;
   const fill = (from: number) => {
     start = from;
     stop = Math.min(bytes.length, from + WINDOW);
@@ -88,11 +96,17 @@ function laneOver(file: string, bytes: Uint8Array, columnCount: number): JsonLan
   };
   const lane = {
     end: 0,
-    take(pos: number, room: number, stopAt: number, columns: readonly Float64Array[], n: number): number {
+    take(pos: number, room: number, stopAt: number, columns: readonly LaneColumn[], n: number): number {
+      if (n < retryAt) return 0;
       if (pos < start || pos >= stop || (stop - pos < MARGIN && stop < bytes.length)) fill(pos);
       const stopIn = stopAt >= start && stopAt < stop ? stopAt - start : -1;
       const k = wasm.scan(pos - start, Math.min(room, CAP), stopIn);
-      if (k === 0) return 0;
+      if (k === 0) {
+        retryAt = n + gap;
+        gap = Math.min(2 * gap, 4096);
+        return 0;
+      }
+      gap = 1;
       for (let c = 0; c < columnCount; c++)
         columns[c]!.set(f64.subarray(OUT + c * CAP, OUT + c * CAP + k), n);
       lane.end = start + wasm.lastEnd();

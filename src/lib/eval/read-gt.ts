@@ -35,8 +35,6 @@ interface RawAnnotations {
   /** NaN where absent (then w * h). */
   area: Float64Array;
   crowd: Uint8Array;
-  /** The lane's iscrowd column (see laneColumns), made on first use. */
-  crowdF64?: Float64Array;
 }
 
 function rawAnnotations(cap: number): RawAnnotations {
@@ -54,16 +52,6 @@ function rawAnnotations(cap: number): RawAnnotations {
   };
 }
 
-/**
- * The lane's nine columns over a's rows: its own but for iscrowd, which goes through a float64
- * column of the same rows (copied into a.crowd), kept with a so that it grows with it.
- */
-function laneColumns(a: RawAnnotations): Float64Array[] {
-  if (a.crowdF64 === undefined || a.crowdF64.length !== a.id.length)
-    a.crowdF64 = new Float64Array(a.id.length);
-  return [a.id, a.imageId, a.catId, a.x, a.y, a.w, a.h, a.area, a.crowdF64];
-}
-
 function growRaw(a: RawAnnotations): RawAnnotations {
   const b = rawAnnotations(Math.ceil(a.id.length * 1.5) + 16);
   b.n = a.n;
@@ -75,25 +63,14 @@ function scanAnnotations(s: JsonScanner, bytes: number): RawAnnotations {
   let a = rawAnnotations(Math.max(16, Math.ceil(bytes / 200)));
   if (!s.open(OPEN_BRACKET, CLOSE_BRACKET)) return a;
   const lane = annotationsLane(s.buf);
-  // Where the lane gave up on an annotation, it is tried again after a gap that doubles while it
-  // keeps giving up (as in read-results.ts).
-  let laneAt = 0;
-  let laneGap = 1;
   do {
     if (a.n === a.id.length) a = growRaw(a);
-    if (lane !== null && a.n >= laneAt) {
-      const columns = laneColumns(a);
-      const taken = lane.take(s.pos, a.id.length - a.n, -1, columns, a.n);
-      if (taken > 0) {
-        const crowd = columns[8]!;
-        for (let j = a.n; j < a.n + taken; j++) a.crowd[j] = crowd[j]!;
-        a.n += taken;
-        s.pos = lane.end;
-        laneGap = 1;
-        continue;
-      }
-      laneAt = a.n + laneGap;
-      laneGap = Math.min(2 * laneGap, 4096);
+    const columns = [a.id, a.imageId, a.catId, a.x, a.y, a.w, a.h, a.area, a.crowd];
+    const taken = lane ? lane.take(s.pos, a.id.length - a.n, -1, columns, a.n) : 0;
+    if (lane && taken > 0) {
+      a.n += taken;
+      s.pos = lane.end;
+      continue;
     }
     const i = a.n;
     let seen = 0;

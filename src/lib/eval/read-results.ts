@@ -155,11 +155,6 @@ export function scanEntries(
   let n = 0;
   let stopped = false;
   const lane = resultsLane(s.buf);
-  // Where the lane gave up on an entry, it is tried again after `laneGap` more entries, the gap
-  // doubling while it keeps giving up (a file whose entries it never takes costs ~1/4096 of a
-  // call per entry), and closing again once it takes some.
-  let laneAt = 0;
-  let laneGap = 1;
   for (;;) {
     if (n === cap) {
       cap = Math.ceil(cap * 1.5);
@@ -171,19 +166,11 @@ export function scanEntries(
       h = grow(h, cap);
       score = grow(score, cap);
     }
-    let taken = 0;
-    if (lane !== null && n >= laneAt) {
-      taken = lane.take(s.pos, cap - n, stopAt, [imageIds, catIds, x, y, w, h, score], n);
-      if (taken > 0) {
-        s.pos = lane.end;
-        laneGap = 1;
-      } else {
-        laneAt = n + laneGap;
-        laneGap = Math.min(2 * laneGap, 4096);
-      }
-    }
-    if (taken > 0) n += taken;
-    else readEntry(s, n++, imageIds, catIds, x, y, w, h, score);
+    const taken = lane ? lane.take(s.pos, cap - n, stopAt, [imageIds, catIds, x, y, w, h, score], n) : 0;
+    if (lane && taken > 0) {
+      s.pos = lane.end;
+      n += taken;
+    } else readEntry(s, n++, imageIds, catIds, x, y, w, h, score);
     if (!s.more(CLOSE_BRACKET)) {
       if (!s.atEnd()) throw FALLBACK;
       break;
