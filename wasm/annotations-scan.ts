@@ -9,7 +9,7 @@
 // Memory: a window of the file at IN (json-window.ts); the columns of the annotations taken at
 // OUT, COLUMN apart: id, image_id, category_id, x, y, w, h, area (NaN where absent), iscrowd.
 
-import { byte, IN, number, numberEnd, skipNumber, skipWs, WINDOW } from './json-window';
+import { byte, IN, nextEntry, number, numberEnd, readBox, skipNumber, skipWs, WINDOW } from './json-window';
 
 export { IN, WINDOW } from './json-window';
 export const OUT: i32 = IN + WINDOW + (1 << 16);
@@ -114,19 +114,8 @@ export function scan(p: i32, max: i32): i32 {
       if (byte(p) != 58) break;
       p = skipWs(p + 1);
       if (field == 3) {
-        if (byte(p) != 91) break;
-        let i = 0;
-        for (; i < 4; i++) {
-          p = skipWs(p + 1);
-          const v = number(p);
-          const at = numberEnd();
-          if (at < 0) break;
-          put(3 + i, n, v);
-          p = skipWs(at);
-          if (byte(p) != (i < 3 ? 44 : 93)) break;
-        }
-        if (i < 4) break;
-        p++;
+        p = readBox(p, OUT + 3 * COLUMN + n * 8, COLUMN);
+        if (p < 0) break;
         seen |= 8;
       } else if (field == 6) {
         p = skipPolygons(p);
@@ -157,9 +146,8 @@ export function scan(p: i32, max: i32): i32 {
     if (!ok) break;
     n++;
     end = p;
-    p = skipWs(p);
-    if (byte(p) != 44) break;
-    p = skipWs(p + 1);
+    p = nextEntry(p);
+    if (p < 0) break;
   }
   return n;
 }

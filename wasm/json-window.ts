@@ -142,3 +142,30 @@ export function skipNumber(p: i32): i32 {
   }
   return p;
 }
+
+/**
+ * A bbox `[x, y, w, h]` at p (whitespace allowed) into the float64 slots at `out`, `stride` bytes
+ * apart: past its ']', or -1 at anything else.
+ */
+@inline
+export function readBox(p: i32, out: i32, stride: i32): i32 {
+  if (byte(p) != 91) return -1;
+  for (let i = 0; i < 4; i++) {
+    p = skipWs(p + 1);
+    const v = number(p);
+    const at = numberEnd();
+    if (at < 0) return -1;
+    store<f64>(out + i * stride, v);
+    p = skipWs(at);
+    if (byte(p) != (i < 3 ? 44 : 93)) return -1;
+  }
+  return p + 1;
+}
+
+/** After an entry's '}' at p - 1: the next entry's start (past the comma), or -1 at anything else. */
+@inline
+export function nextEntry(p: i32): i32 {
+  p = skipWs(p);
+  if (byte(p) != 44) return -1;
+  return skipWs(p + 1);
+}

@@ -12,7 +12,7 @@
 // token contains, so that no entry is ever taken past the window; the columns of the entries
 // taken go to OUT, COLUMN apart, in the order image_id, category_id, x, y, w, h, score.
 
-import { byte, IN, number, numberEnd, skipWs, WINDOW } from './json-window';
+import { byte, IN, nextEntry, number, numberEnd, readBox, skipWs, WINDOW } from './json-window';
 
 export { IN, WINDOW } from './json-window';
 export const OUT: i32 = IN + WINDOW + (1 << 16);
@@ -73,19 +73,8 @@ export function scan(p: i32, max: i32, stopAt: i32): i32 {
       if (byte(p) != 58) break;
       p = skipWs(p + 1);
       if (field == 2) {
-        if (byte(p) != 91) break;
-        let i = 0;
-        for (; i < 4; i++) {
-          p = skipWs(p + 1);
-          const v = number(p);
-          const at = numberEnd();
-          if (at < 0) break;
-          store<f64>(OUT + (2 + i) * COLUMN + n * 8, v);
-          p = skipWs(at);
-          if (byte(p) != (i < 3 ? 44 : 93)) break;
-        }
-        if (i < 4) break;
-        p++;
+        p = readBox(p, OUT + 2 * COLUMN + n * 8, COLUMN);
+        if (p < 0) break;
       } else {
         const v = number(p);
         const at = numberEnd();
@@ -111,10 +100,8 @@ export function scan(p: i32, max: i32, stopAt: i32): i32 {
     if (!(w >= 0 && h >= 0)) break;
     n++;
     end = p;
-    p = skipWs(p);
-    if (byte(p) != 44) break;
-    p = skipWs(p + 1);
-    if (p == stopAt) break;
+    p = nextEntry(p);
+    if (p < 0 || p == stopAt) break;
   }
   return n;
 }
