@@ -5,7 +5,7 @@
  * compares the two on every parity case). accumulate.ts fills the inputs in its memory, runs it
  * class by class and copies each class's block out.
  */
-import { wasmModule } from './wasm-module.ts';
+import { layOut, wasmModule } from './wasm-module.ts';
 
 interface KernelExports {
   readonly memory: WebAssembly.Memory;
@@ -47,17 +47,14 @@ export interface AccumulateKernel {
   run(k: number): void;
 }
 
-// Header slots, as wasm/accumulate-kernel.ts reads them.
-const HEADER = { K: 0, T: 1, R: 2, A: 3, M: 4, longest: 5 } as const;
-
 export function accumulateKernel(shape: AccumulateShape): AccumulateKernel | null {
   if (!enabled || shape.T > 16) return null;
   const module = wasmModule(new URL('./accumulate-kernel.wasm', import.meta.url));
   if (!module) return null;
   const { K, T, R, A, M, E, longest } = shape;
   const L = Math.max(longest, 1);
-  // [slot, bytes], in slot order from 8.
-  const regions: [number, number][] = [
+  // [slot, bytes], in slot order from 8 (14 is no longer used).
+  const regions = [
     [8, E * A * 4], // flags
     [9, E * 4], // rank
     [10, (K + 1) * 4], // catStart
@@ -74,26 +71,13 @@ export function accumulateKernel(shape: AccumulateShape): AccumulateKernel | nul
     [22, T * 4], // count
     [23, T * 4], // tp
     [24, T * 4], // ig
-  ];
-  const at = new Map<number, number>();
-  let end = 256;
-  for (const [s, bytes] of regions) {
-    at.set(s, end);
-    end += Math.ceil(bytes / 16) * 16;
-  }
-  if (end > 2 ** 31) return null;
+  ].map(([slot, bytes]) => ({ slot: slot!, bytes: bytes! }));
   const wasm = new WebAssembly.Instance(module).exports as unknown as KernelExports;
-  const have = wasm.memory.buffer.byteLength;
-  if (end > have) wasm.memory.grow(Math.ceil((end - have) / 65536));
+  // Header slots 0-5, as wasm/accumulate-kernel.ts reads them: K, T, R, A, M, longest.
+  const offsets = layOut(wasm.memory, [K, T, R, A, M, L], regions);
+  if (!offsets) return null;
   const buffer = wasm.memory.buffer;
-  const header = new Int32Array(buffer, 0, 64);
-  header[HEADER.K] = K;
-  header[HEADER.T] = T;
-  header[HEADER.R] = R;
-  header[HEADER.A] = A;
-  header[HEADER.M] = M;
-  header[HEADER.longest] = L;
-  for (const [s, offset] of at) header[s] = offset;
+  const at = new Map(regions.map((r, i) => [r.slot, offsets[i]!]));
   return {
     flags: new Uint32Array(buffer, at.get(8)!, E * A),
     rank: new Int32Array(buffer, at.get(9)!, E),

@@ -19,3 +19,31 @@ export function wasmModule(url: URL): WebAssembly.Module | null {
   }
   return m;
 }
+
+/**
+ * The kernels' memory layout (wasm/accumulate-kernel.ts, wasm/bootstrap-kernel.ts): regions of
+ * the given sizes in bytes, 16-byte aligned after a 256-byte header of int32 slots. Grows the
+ * memory to hold them, writes `sizes` into slots 0, 1, … and each region's offset into its own
+ * slot; returns the offsets in region order, or null past 2 GiB.
+ */
+export function layOut(
+  memory: WebAssembly.Memory,
+  sizes: readonly number[],
+  regions: readonly { readonly slot: number; readonly bytes: number }[],
+): number[] | null {
+  let end = 256;
+  const offsets = regions.map((r) => {
+    const at = end;
+    end += Math.ceil(r.bytes / 16) * 16;
+    return at;
+  });
+  if (end > 2 ** 31) return null;
+  const have = memory.buffer.byteLength;
+  if (end > have) memory.grow(Math.ceil((end - have) / 65536));
+  const header = new Int32Array(memory.buffer, 0, 64);
+  header.set(sizes);
+  regions.forEach((r, i) => {
+    header[r.slot] = offsets[i]!;
+  });
+  return offsets;
+}

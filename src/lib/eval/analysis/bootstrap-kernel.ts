@@ -5,7 +5,7 @@
  * them), about twice as fast, and compiled before its first call, where the JavaScript runs its
  * first batches unoptimized. Each thread has its own instance, holding a copy of the plan.
  */
-import { wasmModule } from '../wasm-module.ts';
+import { layOut, wasmModule } from '../wasm-module.ts';
 import type { BootstrapPlan } from './bootstrap.ts';
 
 interface KernelExports {
@@ -46,12 +46,8 @@ export function kernelFor(plan: BootstrapPlan): BootstrapKernel | null {
   return kernel;
 }
 
-// Header slots, as wasm/bootstrap-kernel.ts reads them.
+// The regions' header slots, as wasm/bootstrap-kernel.ts reads them (slots 1-4: K, T, R, t50).
 const SLOTS = {
-  K: 1,
-  T: 2,
-  R: 3,
-  t50: 4,
   ordImg: 8,
   evPos: 9,
   evImg: 10,
@@ -90,7 +86,7 @@ function makeKernel(plan: BootstrapPlan): BootstrapKernel | null {
   if (lanes !== KERNEL_LANES) return null;
   const L = Math.max(plan.longest, 1);
   const R = plan.R;
-  // Regions in order: [name, bytes, contents]; 16-byte aligned, after a 256-byte header.
+  // Regions in order: [name, bytes, contents, type] (layOut places them).
   const regions: [keyof typeof SLOTS, number, ArrayLike<number> | null, 'i32' | 'f64' | 'u8'][] = [
     ['ordImg', plan.ordImg.length * 4, plan.ordImg, 'i32'],
     ['evPos', plan.evPos.length * 4, plan.evPos, 'i32'],
@@ -119,27 +115,20 @@ function makeKernel(plan: BootstrapPlan): BootstrapKernel | null {
     ['outAp50', lanes * 8, null, 'f64'],
     ['reached', 0, null, 'i32'],
   ];
-  const offsets = new Map<string, number>();
-  let end = 256;
-  for (const [name, bytes] of regions) {
-    offsets.set(name, end);
-    end += Math.ceil(bytes / 16) * 16;
-  }
-  const have = wasm.memory.buffer.byteLength;
-  if (end > have) wasm.memory.grow(Math.ceil((end - have) / 65536));
+  const at = layOut(
+    wasm.memory,
+    [0, plan.K, plan.T, R, plan.t50],
+    regions.map(([name, bytes]) => ({ slot: SLOTS[name], bytes })),
+  );
+  if (!at) return null;
+  const offsets = new Map(regions.map(([name], i) => [name as string, at[i]!]));
   const buffer = wasm.memory.buffer;
-  const header = new Int32Array(buffer, 0, 64);
-  header[SLOTS.K] = plan.K;
-  header[SLOTS.T] = plan.T;
-  header[SLOTS.R] = R;
-  header[SLOTS.t50] = plan.t50;
   for (const [name, , contents, type] of regions) {
-    const at = offsets.get(name)!;
-    header[SLOTS[name]] = at;
     if (!contents) continue;
-    if (type === 'u8') new Uint8Array(buffer, at, contents.length).set(contents);
-    else if (type === 'f64') new Float64Array(buffer, at, contents.length).set(contents);
-    else new Int32Array(buffer, at, contents.length).set(contents);
+    const o = offsets.get(name)!;
+    if (type === 'u8') new Uint8Array(buffer, o, contents.length).set(contents);
+    else if (type === 'f64') new Float64Array(buffer, o, contents.length).set(contents);
+    else new Int32Array(buffer, o, contents.length).set(contents);
   }
   const wAt = offsets.get('W')!;
   let W = new Int32Array(buffer, wAt, plan.I * lanes);
