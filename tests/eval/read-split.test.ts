@@ -4,6 +4,7 @@
  * (true entry boundaries, and look-alikes inside strings), and whether the tail's thread succeeds
  * or fails, the columns, or the error message, are the one-thread reader's.
  */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -144,13 +145,21 @@ describe('loadInputs with a helper thread', () => {
       try {
         const two = await loadInputs(...files, { helper });
         sameColumns(two.dt as never, one.dt as never, DT_COLUMNS);
-        expect([two.gt.sha256, two.dt.sha256]).toEqual([one.gt.sha256, one.dt.sha256]);
+        const sha = (f: string) => createHash('sha256').update(readFileSync(f)).digest('hex');
+        expect([one.gt.sha256, await one.dtSha256]).toEqual([sha(files[0]), sha(files[1])]);
+        expect([two.gt.sha256, await two.dtSha256]).toEqual([one.gt.sha256, await one.dtSha256]);
+        // The hash comes apart: the columns carry none.
+        expect(two.dt.sha256).toBe('');
+        // Nothing hashed where nothing records it (podium eval --stats-only).
+        const unhashed = await loadInputs(...files, { hash: false, helper });
+        sameColumns(unhashed.dt as never, one.dt as never, DT_COLUMNS);
+        expect([unhashed.gt.sha256, await unhashed.dtSha256]).toEqual(['', '']);
         expect(two.dt.length).toBe(40_000);
-        // A helper that fails (it takes the tail, and the head's copy, with it): the same again.
+        // A helper that fails (it takes the tail with it): the same again.
         const failing: EvalHelper = { run: async () => ({ ok: false }), close: async () => {} };
         const three = await loadInputs(...files, { helper: failing });
         sameColumns(three.dt as never, one.dt as never, DT_COLUMNS);
-        expect(three.dt.sha256).toBe(one.dt.sha256);
+        expect(await three.dtSha256).toBe(await one.dtSha256);
         // A bad entry near the end (in the helper's part): the one-thread error, word for word.
         const text = readFileSync(files[1], 'utf8');
         const at = text.lastIndexOf('"score"');

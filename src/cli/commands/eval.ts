@@ -69,20 +69,22 @@ async function evaluateWith(
   const resamples = values.resamples;
   // Bytes straight to columns (no object per detection); both files read and hashed concurrently.
   stages.next('reading gt + detections');
-  const { gt, dt } = await loadInputs(values.gt, values.dt, { hash: !statsOnly, helper });
+  const { gt, dt, dtSha256 } = await loadInputs(values.gt, values.dt, { hash: !statsOnly, helper });
   stages.next('matching and accumulating');
-  const evaluation = evaluateCoco(gt, dt);
+  const coco = evaluateCoco(gt, dt);
   if (statsOnly) {
     const timings = stages.done();
     if (!values.quiet) {
-      console.log(formatSummary(evaluation.summary.stats));
+      console.log(formatSummary(coco.summary.stats));
       console.log('');
-      console.log(formatPerClassTable(cocoPerClass(evaluation)));
+      console.log(formatPerClassTable(cocoPerClass(coco)));
     }
     if (values.timings) printTimings(timings);
     return 0;
   }
   stages.next('extended analysis');
+  // The helper hashed the results file while this thread matched.
+  const evaluation = { ...coco, dt: { ...dt, sha256: await dtSha256 } };
   // Loaded only here: --stats-only never pays for the analysis modules.
   const { buildMetrics } = await import('../../lib/eval/build-metrics.ts');
   const metrics = buildMetrics(evaluation, {

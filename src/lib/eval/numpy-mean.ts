@@ -48,11 +48,14 @@ const NUMPY_BUFSIZE = 8192;
 /** Scratch for the kept values, grown on demand (means run one at a time). */
 let kept = new Float64Array(1024);
 
-/** `np.mean(s[s > -1])` over values[0, n), or -1 when nothing is left: pycocotools' summarize rule. */
-export function meanOfDefined(values: ArrayLike<number>, n = values.length): number {
+/**
+ * `np.mean(s[s > -1])` over values[start, start + n), or -1 when nothing is left: pycocotools'
+ * summarize rule.
+ */
+export function meanOfDefined(values: ArrayLike<number>, n = values.length, start = 0): number {
   if (kept.length < n) kept = new Float64Array(n);
   let count = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = start; i < start + n; i++) {
     const v = values[i]!;
     if (v > -1) kept[count++] = v;
   }

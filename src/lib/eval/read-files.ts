@@ -1,7 +1,8 @@
 /**
  * Reading the evaluator's two input files: bytes in, columns out (read-gt.ts, read-results.ts).
  * loadInputs overlaps the work: both files are read on libuv's pool and hashed there by WebCrypto
- * while the main thread scans, so reading and hashing cost little beyond the scans themselves.
+ * (or, for a large results file, by the helper thread, after its scan and while this thread
+ * matches) while the main thread scans, so reading and hashing cost little beyond the scans.
  */
 
 import { createHash } from 'node:crypto';
@@ -59,21 +60,30 @@ function release(bytes: Buffer): void {
 const SPLIT_MIN_BYTES = 4e6;
 /**
  * The share of a results file this thread scans when a helper takes the rest: this thread also
- * scans the ground truth and, when asked, hashes the results file (40 ms on 40 MB) before the
- * helper can start.
+ * reads and scans the ground truth, while the helper is still starting.
  */
-const headShare = (hash: boolean) => (hash ? 0.3 : 0.42);
+const HEAD_SHARE = 0.42;
+
+/**
+ * The evaluator's inputs. The results file's hash comes apart, later (a helper thread computes it
+ * while this one matches): `dt.sha256` is empty, `dtSha256` resolves to it ('' when not hashed).
+ */
+export interface LoadedInputs {
+  readonly gt: CocoGt;
+  readonly dt: Detections;
+  readonly dtSha256: Promise<string>;
+}
 
 /**
  * Both inputs of an evaluation, read and hashed concurrently. With `hash: false` (nothing will
- * record the hashes, as for `podium eval --stats-only`) sha256 is left empty. With a helper
+ * record the hashes, as for `podium eval --stats-only`) the hashes are left empty. With a helper
  * thread, a large results file is scanned in two parts at once (see loadSplit).
  */
 export async function loadInputs(
   gtFile: string,
   dtFile: string,
   options: { hash?: boolean; helper?: EvalHelper | undefined } = {},
-): Promise<{ gt: CocoGt; dt: Detections }> {
+): Promise<LoadedInputs> {
   const hash = options.hash ?? true;
   const helper = options.helper;
   if (helper && (statSync(dtFile, { throwIfNoEntry: false })?.size ?? 0) >= SPLIT_MIN_BYTES) {
@@ -89,10 +99,10 @@ export async function loadInputs(
   const gt = readGt(gtBytes, gtFile, '');
   release(gtBytes);
   const bytes = await dtBytes;
-  const dtSha = hash ? sha256Hex(bytes) : '';
+  const dtSha256 = hash ? sha256Hex(bytes) : Promise.resolve('');
   const dt = readDetections(bytes, dtFile, '', gt);
   release(bytes);
-  return { gt: { ...gt, sha256: await gtSha }, dt: { ...dt, sha256: await dtSha } };
+  return { gt: { ...gt, sha256: await gtSha }, dt, dtSha256 };
 }
 
 /** Bytes [start, end) of an open file, in a buffer of their own (freed by `release`). */
@@ -110,60 +120,73 @@ async function readRange(handle: FileHandle, start: number, end: number): Promis
 /** How far past its share the head is read, for the entry start the split waits for. */
 const SPLIT_MARGIN = 1 << 16;
 
+/** The results file by one thread, once the ground truth is read (loadInputs' second half). */
+async function readDetectionsWhole(
+  dtFile: string,
+  gt: CocoGt,
+  hash: boolean,
+): Promise<{ dt: Detections; dtSha256: Promise<string> }> {
+  const bytes = await readBytes(dtFile);
+  const dtSha256 = hash ? sha256Hex(bytes) : Promise.resolve('');
+  const dt = readDetections(bytes, dtFile, '', gt);
+  release(bytes);
+  return { dt, dtSha256 };
+}
+
 /**
- * loadInputs on two threads. The results file is read as two buffers that overlap by
- * SPLIT_MARGIN: this thread's head and the helper's tail, with no copy of either. This thread
- * hashes both (the tail before handing it over), then scans the ground truth and the head while
- * the helper scans the tail from the first entry start in the overlap (readDetectionsSplit checks
- * that it is one). Where that needs the whole file (a parse error, an entry longer than the
- * overlap), it is read again whole, for the result or the error the one-thread path gives.
- * Returns undefined, having read nothing but the file's size, where the file cannot be opened:
- * the one-thread path then reports it.
+ * loadInputs on two threads. The results file is read on libuv's pool as two buffers that overlap
+ * by SPLIT_MARGIN, this thread's head and the helper's tail (no copy of either), while this thread
+ * reads and scans the ground truth. The helper then scans the tail, and hashes the whole file when
+ * asked, while this thread scans the head; both from the first entry start in the overlap
+ * (readDetectionsSplit checks that it is one). Where that needs the whole file (a parse error, an
+ * entry longer than the overlap, a helper that failed), it is read again whole, for the result or
+ * the error the one-thread path gives. Returns undefined, having read nothing but the file's
+ * size, where the file cannot be opened: the one-thread path then reports it.
  */
 async function loadSplit(
   gtFile: string,
   dtFile: string,
   hash: boolean,
   helper: EvalHelper,
-): Promise<{ gt: CocoGt; dt: Detections } | undefined> {
+): Promise<LoadedInputs | undefined> {
   let handle: FileHandle;
+  let size: number;
   try {
     handle = await open(dtFile, 'r');
+    size = (await handle.stat()).size;
   } catch {
     return undefined;
   }
-  let head: Buffer;
-  let tail: Buffer;
-  let from: number;
-  let size: number;
-  try {
-    size = (await handle.stat()).size;
-    from = Math.floor(size * headShare(hash));
-    [head, tail] = await Promise.all([
-      readRange(handle, 0, Math.min(size, from + SPLIT_MARGIN)),
-      readRange(handle, from, size),
-    ]);
-  } finally {
-    await handle.close();
-  }
-  const split = entryBoundary(head, from);
-  if (split < 0) {
-    // No entry starts in the overlap: one thread reads the file as usual.
-    release(head);
-    release(tail);
-    return undefined;
-  }
+  const from = Math.floor(size * HEAD_SHARE);
+  const headEnd = Math.min(size, from + SPLIT_MARGIN);
+  const reads = Promise.all([readRange(handle, 0, headEnd), readRange(handle, from, size)]).finally(() =>
+    handle.close(),
+  );
+  // A rejected read is awaited below; until then it must not count as unhandled.
+  reads.catch(() => {});
   const gtBytes = await readBytes(gtFile);
   const gtSha = hash ? sha256Hex(gtBytes) : '';
-  // The helper hashes the file (40 ms on 40 MB) after its scan, from a copy of the head's part.
-  const prefix = hash ? new Uint8Array(head.subarray(0, from)) : undefined;
-  const answer = helper.run({ kind: 'scan', bytes: tail, start: split - from, ...(prefix && { prefix }) }, [
-    tail.buffer as ArrayBuffer,
-    ...(prefix ? [prefix.buffer] : []),
-  ]);
-  const rows = answer.then((a) => (a.ok ? a.rows : undefined));
   const gt = readGt(gtBytes, gtFile, '');
   release(gtBytes);
+  let head: Buffer;
+  let tail: Buffer;
+  try {
+    [head, tail] = await reads;
+  } catch (err) {
+    throw readError(dtFile, err);
+  }
+  const answer = helper.run({ kind: 'scan', file: dtFile, tail, from, headEnd, keep: hash }, [
+    tail.buffer as ArrayBuffer,
+  ]);
+  const hashed = hash ? helper.run({ kind: 'hash' }) : undefined;
+  const split = entryBoundary(head, from);
+  if (split < 0) {
+    // No entry starts in the overlap: this thread reads the file as usual.
+    release(head);
+    return { gt: { ...gt, sha256: await gtSha }, ...(await readDetectionsWhole(dtFile, gt, hash)) };
+  }
+  // Rows from another split (the file changed under us) are not the tail of this head.
+  const rows = answer.then((a) => (a.ok && a.split === split ? a.rows : undefined));
   const whole = () => {
     try {
       return readFileSync(dtFile);
@@ -173,13 +196,11 @@ async function loadSplit(
   };
   const dt = await readDetectionsSplit(head, dtFile, '', gt, split, rows, whole, size);
   release(head);
-  let dtSha = '';
-  if (hash) {
-    const a = await answer;
-    // A helper that failed took the tail with it: the file is read again for its hash.
-    dtSha = (a.ok && a.sha256) || createHash('sha256').update(whole()).digest('hex');
-  }
-  return { gt: { ...gt, sha256: await gtSha }, dt: { ...dt, sha256: dtSha } };
+  // A helper that failed: the file is read again for its hash.
+  const dtSha256 = hashed
+    ? hashed.then((a) => (a.ok && a.sha256) || createHash('sha256').update(whole()).digest('hex'))
+    : Promise.resolve('');
+  return { gt: { ...gt, sha256: await gtSha }, dt, dtSha256 };
 }
 
 export async function loadGt(file: string): Promise<CocoGt> {

@@ -219,13 +219,18 @@ export function entryBoundary(bytes: Uint8Array, from: number): number {
  * `a` (a view from the start of its buffer) extended to n values with `rest` after its own, in
  * place when its buffer has the room, else in a new array (a's buffer then freed).
  */
-function appended(a: Float64Array, rest: readonly Float64Array[], n: number): Float64Array {
+function appended<A extends Float64Array | Int32Array>(
+  a: A,
+  rest: readonly A[],
+  n: number,
+  make: (buffer: ArrayBuffer | number, length?: number) => A,
+): A {
   let o = a.length;
-  const room = a.byteOffset === 0 && a.buffer.byteLength >= 8 * n;
-  const out = room ? new Float64Array(a.buffer as ArrayBuffer, 0, n) : new Float64Array(n);
+  const room = a.byteOffset === 0 && a.buffer.byteLength >= a.BYTES_PER_ELEMENT * n;
+  const out = room ? make(a.buffer as ArrayBuffer, n) : make(n);
   if (!room) {
     out.set(a);
-    free(a);
+    (a.buffer as ArrayBuffer).transfer(0);
   }
   for (const r of rest) {
     out.set(r, o);
@@ -234,26 +239,80 @@ function appended(a: Float64Array, rest: readonly Float64Array[], n: number): Fl
   return out;
 }
 
+const f64 = (b: ArrayBuffer | number, n?: number) =>
+  typeof b === 'number' ? new Float64Array(b) : new Float64Array(b, 0, n);
+const i32 = (b: ArrayBuffer | number, n?: number) =>
+  typeof b === 'number' ? new Int32Array(b) : new Int32Array(b, 0, n);
+
+/** A scanned part with its ids mapped to the GT's indices. */
+interface MappedRows {
+  readonly rows: ScannedRows;
+  readonly img: Int32Array;
+  readonly cat: Int32Array;
+}
+
 /**
- * Scanned parts, in file order, to Detections: ids to indices (throws FALLBACK for an unknown
- * one). The box and score columns are the first part's, appended to (no copy of its values);
- * the parts are not to be used after.
+ * A part's ids to indices (throws FALLBACK for an unknown one), into columns with room for
+ * `capacity` rows; the part's id columns are freed. Mapped part by part as each is scanned, so that
+ * the head's ids are mapped while the tail is still being scanned, and the tail's by a function
+ * that is already optimized.
  */
-function toDetections(parts: readonly ScannedRows[], gt: CocoGt, sha256: string): Detections {
-  const imgs = idLookup(gt.imageIds);
-  const cats = idLookup(gt.categoryIds);
-  const n = parts.reduce((sum, part) => sum + part.n, 0);
-  const [first, ...rest] = parts as [ScannedRows, ...ScannedRows[]];
+function mapIds(rows: ScannedRows, imgs: IdLookup, cats: IdLookup, capacity: number): MappedRows {
+  const img = new Int32Array(Math.max(capacity, rows.n));
+  const cat = new Int32Array(Math.max(capacity, rows.n));
+  let lastImageId = Number.NaN;
+  let lastImg = -1;
+  for (let i = 0; i < rows.n; i++) {
+    const imageId = rows.imageId[i]!;
+    // Results list an image's detections together: one lookup per run of the same image.
+    if (imageId !== lastImageId) {
+      lastImg = imgs.get(imageId);
+      if (lastImg < 0) throw FALLBACK;
+      lastImageId = imageId;
+    }
+    const c = cats.get(rows.catId[i]!);
+    if (c < 0) throw FALLBACK;
+    img[i] = lastImg;
+    cat[i] = c;
+  }
+  // The ids are indices now: free them at once.
+  free(rows.imageId, rows.catId);
+  return { rows, img: img.subarray(0, rows.n), cat: cat.subarray(0, rows.n) };
+}
+
+/** The GT's id lookups, for mapIds. */
+function lookups(gt: CocoGt): { imgs: IdLookup; cats: IdLookup } {
+  return { imgs: idLookup(gt.imageIds), cats: idLookup(gt.categoryIds) };
+}
+
+/**
+ * Mapped parts, in file order, to Detections. The columns are the first part's, appended to (no
+ * copy of its values); the parts are not to be used after.
+ */
+function toDetections(parts: readonly MappedRows[], sha256: string): Detections {
+  const n = parts.reduce((sum, part) => sum + part.rows.n, 0);
+  const [first, ...rest] = parts as [MappedRows, ...MappedRows[]];
   const column = (key: 'x' | 'y' | 'w' | 'h' | 'score') =>
     appended(
-      first[key],
-      rest.map((r) => r[key]),
+      first.rows[key],
+      rest.map((r) => r.rows[key]),
       n,
+      f64,
     );
   const out: Detections = {
     length: n,
-    img: new Int32Array(n),
-    cat: new Int32Array(n),
+    img: appended(
+      first.img,
+      rest.map((r) => r.img),
+      n,
+      i32,
+    ),
+    cat: appended(
+      first.cat,
+      rest.map((r) => r.cat),
+      n,
+      i32,
+    ),
     x: column('x'),
     y: column('y'),
     w: column('w'),
@@ -261,28 +320,9 @@ function toDetections(parts: readonly ScannedRows[], gt: CocoGt, sha256: string)
     score: column('score'),
     sha256,
   };
-  let lastImageId = Number.NaN;
-  let lastImg = -1;
-  let o = 0;
-  for (const part of parts) {
-    for (let i = 0; i < part.n; i++) {
-      const imageId = part.imageId[i]!;
-      // Results list an image's detections together: one lookup per run of the same image.
-      if (imageId !== lastImageId) {
-        lastImg = imgs.get(imageId);
-        if (lastImg < 0) throw FALLBACK;
-        lastImageId = imageId;
-      }
-      const c = cats.get(part.catId[i]!);
-      if (c < 0) throw FALLBACK;
-      out.img[o + i] = lastImg;
-      out.cat[o + i] = c;
-    }
-    o += part.n;
-  }
-  // The ids are indices now, and the other parts' columns copied: free them at once.
-  for (const part of parts) free(part.imageId, part.catId);
-  for (const part of rest) free(part.x, part.y, part.w, part.h, part.score);
+  // The other parts' columns are copied: free them at once.
+  for (const part of rest) free(part.rows.x, part.rows.y, part.rows.w, part.rows.h, part.rows.score);
+  for (const part of rest) for (const a of [part.img, part.cat]) (a.buffer as ArrayBuffer).transfer(0);
   return out;
 }
 
@@ -302,7 +342,8 @@ export function scanDetections(bytes: Uint8Array, sha256: string, gt: CocoGt): D
   const s = openResults(bytes);
   if (!s) return allocDetections(0, sha256);
   const { rows } = scanEntries(s, bytes.length, -1);
-  return toDetections([rows], gt, sha256);
+  const { imgs, cats } = lookups(gt);
+  return toDetections([mapIds(rows, imgs, cats, rows.n)], sha256);
 }
 
 /**
@@ -330,13 +371,15 @@ export async function scanDetectionsSplit(
   }
   const head = scanEntries(s, fileSize, split);
   if (!head.stopped && headOnly) throw FALLBACK;
-  const parts = [head.rows];
+  const { imgs, cats } = lookups(gt);
+  // The head's columns have room for the whole file (scanEntries sized them by fileSize).
+  const parts = [mapIds(head.rows, imgs, cats, head.rows.x.buffer.byteLength / 8)];
   if (head.stopped) {
-    const rows = await tail;
-    if (!rows && headOnly) throw FALLBACK;
-    parts.push(rows ?? scanEntries(s, bytes.length - split, -1).rows);
+    const rows = (await tail) ?? (headOnly ? undefined : scanEntries(s, bytes.length - split, -1).rows);
+    if (!rows) throw FALLBACK;
+    parts.push(mapIds(rows, imgs, cats, rows.n));
   }
-  return toDetections(parts, gt, sha256);
+  return toDetections(parts, sha256);
 }
 
 /** Detections from the bytes of a COCO results file; `file` names it in error messages. */

@@ -23,50 +23,28 @@ export interface Summary {
   }[];
 }
 
-interface Selection {
-  /** IoU threshold indices; null = all. */
-  t: number | null;
-  k: number | null;
-  a: number;
-  m: number;
-}
-
-/** Scratch for one selection's values (summarize runs one selection at a time). */
-let selected = new Float64Array(0);
-
 /**
- * Precision values of a selection into `selected`, in the C order numpy flattens `s[s > -1]` in
- * (t, r, k); returns their count.
+ * Precision at one maxDets index laid out so that every selection summarize makes is one
+ * contiguous run, in the C order numpy flattens `s[s > -1]` in: `byArea` as [a][t][r][k] (all
+ * classes), `byClass` as [a][k][t][r] (one class). Gathered straight from precision's
+ * [t][r][k][a][m], the selections would read a value per cache line, ~1 M of them.
  */
-function precisionValues(acc: Accumulated, s: Selection): number {
-  const t0 = s.t ?? 0;
-  const t1 = s.t === null ? acc.T : s.t + 1;
-  const k0 = s.k ?? 0;
-  const k1 = s.k === null ? acc.K : s.k + 1;
-  const n = (t1 - t0) * acc.R * (k1 - k0);
-  if (selected.length < n) selected = new Float64Array(n);
+function precisionSlices(acc: Accumulated, m: number): { byArea: Float64Array; byClass: Float64Array } {
+  const { T, R, K, A, M } = acc;
+  const byArea = new Float64Array(A * T * R * K);
+  const byClass = new Float64Array(A * K * T * R);
   const p = acc.precision;
-  const kStride = acc.A * acc.M;
-  let o = 0;
-  for (let t = t0; t < t1; t++)
-    for (let r = 0; r < acc.R; r++) {
-      let i = precisionIndex(acc, t, r, k0, s.a, s.m);
-      for (let k = k0; k < k1; k++, i += kStride) selected[o++] = p[i]!;
-    }
-  return o;
-}
-
-function recallValues(acc: Accumulated, s: Selection): number {
-  const t0 = s.t ?? 0;
-  const t1 = s.t === null ? acc.T : s.t + 1;
-  const k0 = s.k ?? 0;
-  const k1 = s.k === null ? acc.K : s.k + 1;
-  const n = (t1 - t0) * (k1 - k0);
-  if (selected.length < n) selected = new Float64Array(n);
-  let o = 0;
-  for (let t = t0; t < t1; t++)
-    for (let k = k0; k < k1; k++) selected[o++] = acc.recall[recallIndex(acc, t, k, s.a, s.m)]!;
-  return o;
+  for (let t = 0; t < T; t++)
+    for (let r = 0; r < R; r++)
+      for (let k = 0; k < K; k++) {
+        const from = precisionIndex(acc, t, r, k, 0, m);
+        for (let a = 0; a < A; a++) {
+          const v = p[from + a * M]!;
+          byArea[((a * T + t) * R + r) * K + k] = v;
+          byClass[((a * K + k) * T + t) * R + r] = v;
+        }
+      }
+  return { byArea, byClass };
 }
 
 function range(n: number): number[] {
@@ -83,22 +61,38 @@ export function summarize(acc: Accumulated, params: EvalParams): Summary {
   const area = (label: string): number => params.areaRngLbl.indexOf(label);
   const det = (n: number): number => params.maxDets.indexOf(n);
   const m100 = det(100);
-  const ap = (t: number | null, a: string, m: number, k: number | null = null) => {
-    const n = precisionValues(acc, { t, k, a: area(a), m });
-    return meanOfDefined(selected, n);
+  const { T, R, K } = acc;
+  // Without maxDets 100 every AP is pycocotools' mean of nothing.
+  const slices = m100 < 0 ? null : precisionSlices(acc, m100);
+  /** AP at maxDets 100: one IoU threshold t or all (null), one class k or all. */
+  const ap = (t: number | null, areaLabel: string, k: number | null = null) => {
+    if (!slices) return -1;
+    const a = area(areaLabel);
+    const t0 = t ?? 0;
+    const nT = t === null ? T : 1;
+    return k === null
+      ? meanOfDefined(slices.byArea, nT * R * K, (a * T + t0) * R * K)
+      : meanOfDefined(slices.byClass, nT * R, ((a * K + k) * T + t0) * R);
   };
-  const ar = (a: string, m: number, k: number | null = null) => {
-    const n = recallValues(acc, { t: null, k, a: area(a), m });
-    return meanOfDefined(selected, n);
+  /** AR over all IoU thresholds: pycocotools' recall values, in their (t, k) order. */
+  const recalls = new Float64Array(T * K);
+  const ar = (areaLabel: string, m: number, k: number | null = null) => {
+    if (m < 0) return -1;
+    const a = area(areaLabel);
+    let n = 0;
+    for (let t = 0; t < T; t++)
+      for (let kk = k ?? 0; kk < (k === null ? K : k + 1); kk++)
+        recalls[n++] = acc.recall[recallIndex(acc, t, kk, a, m)]!;
+    return meanOfDefined(recalls, n);
   };
 
   const stats: CocoStats = {
-    AP: ap(null, 'all', m100),
-    AP50: ap(thr(0.5), 'all', m100),
-    AP75: ap(thr(0.75), 'all', m100),
-    APs: ap(null, 'small', m100),
-    APm: ap(null, 'medium', m100),
-    APl: ap(null, 'large', m100),
+    AP: ap(null, 'all'),
+    AP50: ap(thr(0.5), 'all'),
+    AP75: ap(thr(0.75), 'all'),
+    APs: ap(null, 'small'),
+    APm: ap(null, 'medium'),
+    APl: ap(null, 'large'),
     AR1: ar('all', det(1)),
     AR10: ar('all', det(10)),
     AR100: ar('all', m100),
@@ -106,21 +100,21 @@ export function summarize(acc: Accumulated, params: EvalParams): Summary {
     ARm: ar('medium', m100),
     ARl: ar('large', m100),
   };
-  const perIoU = range(acc.T).map((t) => ap(t, 'all', m100));
+  const perIoU = range(acc.T).map((t) => ap(t, 'all'));
   const size = (a: string) => ({
-    AP: ap(null, a, m100),
-    AP50: ap(thr(0.5), a, m100),
-    AP75: ap(thr(0.75), a, m100),
+    AP: ap(null, a),
+    AP50: ap(thr(0.5), a),
+    AP75: ap(thr(0.75), a),
     AR100: ar(a, m100),
   });
   const bySize: BySize = { small: size('small'), medium: size('medium'), large: size('large') };
   const perClass = range(acc.K).map((k) => ({
-    AP: ap(null, 'all', m100, k),
-    AP50: ap(thr(0.5), 'all', m100, k),
-    AP75: ap(thr(0.75), 'all', m100, k),
-    APs: ap(null, 'small', m100, k),
-    APm: ap(null, 'medium', m100, k),
-    APl: ap(null, 'large', m100, k),
+    AP: ap(null, 'all', k),
+    AP50: ap(thr(0.5), 'all', k),
+    AP75: ap(thr(0.75), 'all', k),
+    APs: ap(null, 'small', k),
+    APm: ap(null, 'medium', k),
+    APl: ap(null, 'large', k),
     AR100: ar('all', m100, k),
   }));
   return { stats, perIoU, bySize, perClass };
