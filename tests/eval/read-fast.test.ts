@@ -234,6 +234,20 @@ describe('COCO ground truth: byte reader vs JSON.parse + gtFromJson', () => {
     expect(rejected).toBeGreaterThan(500);
   });
 
+  it('brackets, quotes and backslashes inside image strings do not end the images list early', () => {
+    const images = [
+      { id: 1, width: 10, height: 10, file_name: 'a]}.jpg' },
+      { id: 7, width: 10, height: 10, file_name: '\\"],"annotations":[' },
+      { id: 42, width: 10, height: 10, file_name: '{[\\' },
+    ];
+    const text = JSON.stringify({ ...GT_JSON, images, annotations: makeGtAnnotations(rand, 5) });
+    const ref = reference(text);
+    if (!('ok' in ref)) throw new Error(ref.error);
+    // scanGt is the fast path alone: it throws where readGt would fall back.
+    sameGt(scanGt(bytes(text), 'gt.json', 's'), ref.ok);
+    expect(ref.ok.imageFile).toContain('\\"],"annotations":[');
+  });
+
   it('FALLBACK never escapes the readers', () => {
     expect(
       outcome(() => readGt(bytes('{"images":[],"annotations":[],"categories":[]} x'), 'gt.json', 's')),

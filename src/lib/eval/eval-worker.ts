@@ -10,20 +10,23 @@ import { parentPort } from 'node:worker_threads';
 import type { BootstrapPlan, BootstrapWork } from './analysis/bootstrap.ts';
 import { claimBatches } from './analysis/bootstrap.ts';
 import { JsonScanner } from './json-scan.ts';
-import type { ScannedRows } from './read-results.ts';
-import { entryBoundary, scanEntries } from './read-results.ts';
+import type { MappedRows, ScannedRows } from './read-results.ts';
+import { entryBoundary, idLookup, mapIds, scanEntries } from './read-results.ts';
 
 export type EvalJob =
   /**
    * Scan the entries of `tail` (the results file's bytes from offset `from` to its end; the job's
    * own, freed once used) from the first entry start in [from, headEnd) (entryBoundary over the
-   * bytes the main thread's head also holds, so both threads find the same one) to the end. With
-   * `keep`, the tail is kept for the 'hash' job that follows.
+   * bytes the main thread's head also holds, so both threads find the same one) to the end, and
+   * map their ids to indices of the GT's sorted `imageIds` and `categoryIds`. With `keep`, the
+   * tail is kept for the 'hash' job that follows.
    */
   | {
       readonly kind: 'scan';
       readonly file: string;
       readonly tail: Uint8Array;
+      readonly imageIds: Float64Array;
+      readonly categoryIds: Float64Array;
       readonly from: number;
       readonly headEnd: number;
       readonly keep: boolean;
@@ -41,7 +44,12 @@ export type EvalJob =
  * fast path gave up: the main thread then scans on itself); { ok: false } when the job failed.
  */
 export type EvalAnswer =
-  | { readonly ok: true; readonly rows?: ScannedRows; readonly split?: number; readonly sha256?: string }
+  | {
+      readonly ok: true;
+      readonly rows?: ScannedRows | MappedRows;
+      readonly split?: number;
+      readonly sha256?: string;
+    }
   | { readonly ok: false };
 
 /** A scan's tail, kept for the hash job. */
@@ -81,8 +89,14 @@ function scan(job: Extract<EvalJob, { kind: 'scan' }>): EvalAnswer {
   if (kept) free(kept.tail);
   kept = job.keep ? { file: job.file, from, tail } : undefined;
   const at = entryBoundary(tail.subarray(0, job.headEnd - from), 0);
-  const rows = at < 0 ? undefined : scanTail(tail.subarray(at));
+  const scanned = at < 0 ? undefined : scanTail(tail.subarray(at));
   if (!job.keep) free(tail);
+  let rows: ScannedRows | MappedRows | undefined = scanned;
+  try {
+    if (scanned) rows = mapIds(scanned, idLookup(job.imageIds), idLookup(job.categoryIds));
+  } catch {
+    // An id not in the GT (FALLBACK): the main thread's mapping decides.
+  }
   return { ok: true, ...(rows && { rows, split: from + at }) };
 }
 

@@ -175,9 +175,19 @@ async function loadSplit(
   } catch (err) {
     throw readError(dtFile, err);
   }
-  const answer = helper.run({ kind: 'scan', file: dtFile, tail, from, headEnd, keep: hash }, [
-    tail.buffer as ArrayBuffer,
-  ]);
+  const answer = helper.run(
+    {
+      kind: 'scan',
+      file: dtFile,
+      tail,
+      imageIds: gt.imageIds,
+      categoryIds: gt.categoryIds,
+      from,
+      headEnd,
+      keep: hash,
+    },
+    [tail.buffer as ArrayBuffer],
+  );
   const hashed = hash ? helper.run({ kind: 'hash' }) : undefined;
   const split = entryBoundary(head, from);
   if (split < 0) {
