@@ -194,7 +194,8 @@ export function matchDetections(gt: CocoGt, dt: Detections, params: EvalParams):
     const D = Math.min(di - d0, maxDet);
     const e = next[k]!;
     next[k] = e + D;
-    matchGroup(w, g0, gi - g0, d0, D, e, k, im);
+    if (gi > g0) matchGroup(w, g0, gi - g0, d0, D, e, k, im);
+    else unmatchedGroup(w, d0, D, e, im);
   }
   discard(dtOrder, gtOrder);
   return {
@@ -211,6 +212,24 @@ export function matchDetections(gt: CocoGt, dt: Detections, params: EvalParams):
     T,
     A,
   };
+}
+
+/**
+ * A group without GT (most of a results file's groups: the classes a model guesses wrongly), as
+ * matchGroup would do it with nothing to match: only pycocotools' area rule applies.
+ */
+function unmatchedGroup(w: MatchWork, d0: number, D: number, e: number, im: number): void {
+  const { dt, dtOrder, A, areaLo, areaHi, flags, allIgnored, det, rank, img, score } = w;
+  for (let d = 0; d < D; d++) {
+    const j = dtOrder[d0 + d]!;
+    det[e + d] = j;
+    rank[e + d] = d;
+    img[e + d] = im;
+    score[e + d] = dt.score[j]!;
+    const area = dt.w[j]! * dt.h[j]!;
+    for (let ai = 0; ai < A; ai++)
+      if (area < areaLo[ai]! || area > areaHi[ai]!) flags[(e + d) * A + ai] = allIgnored;
+  }
 }
 
 /**

@@ -159,12 +159,20 @@ async function loadSplit(
   }
   const from = Math.floor(size * HEAD_SHARE);
   const headEnd = Math.min(size, from + SPLIT_MARGIN);
+  let gtBytes: Buffer;
+  try {
+    // First and alone: the ground truth's scan is what this thread waits for, and its read would
+    // otherwise share libuv's pool with the results file's 40 MB.
+    gtBytes = await readBytes(gtFile);
+  } catch (err) {
+    await handle.close();
+    throw err;
+  }
   const reads = Promise.all([readRange(handle, 0, headEnd), readRange(handle, from, size)]).finally(() =>
     handle.close(),
   );
   // A rejected read is awaited below; until then it must not count as unhandled.
   reads.catch(() => {});
-  const gtBytes = await readBytes(gtFile);
   const gtSha = hash ? sha256Hex(gtBytes) : '';
   const gt = readGt(gtBytes, gtFile, '');
   release(gtBytes);
