@@ -23,14 +23,14 @@ const MODULES = [
   {
     source: 'wasm/accumulate-kernel.ts',
     target: 'src/lib/eval/accumulate-kernel.wasm',
-    // Sized by the loader for its case.
-    memory: ['--initialMemory', '1'],
+    // The thread's kernel memory (wasm-module.ts kernelMemory), sized by the loader for its case.
+    memory: ['--importMemory', '--initialMemory', '1'],
   },
   {
     source: 'wasm/score-order.ts',
     target: 'src/lib/eval/score-order.wasm',
-    // Sized by the loader for its case.
-    memory: ['--initialMemory', '1'],
+    // The thread's kernel memory (wasm-module.ts kernelMemory), sized by the loader for its case.
+    memory: ['--importMemory', '--initialMemory', '1'],
   },
   {
     source: 'wasm/bootstrap-kernel.ts',

@@ -8,6 +8,7 @@ import type { CocoGt, Detections } from './load.ts';
 import { matchDetections } from './match.ts';
 import type { EvalParams } from './params.ts';
 import { COCO_PARAMS } from './params.ts';
+import { kernelMemory, readyKernelMemory } from './wasm-module.ts';
 
 afterEach(() => useAccumulateKernel(true));
 
@@ -58,5 +59,16 @@ describe('the accumulation kernel (WebAssembly) against the JavaScript', () => {
       iouThrs: Float64Array.of(0.3, 0.5),
       recThrs: Float64Array.of(0, 0.5, 1),
     });
+  });
+
+  it('in a kernel memory another run left full of garbage: the same bits', () => {
+    // The thread's kernel memory is reused from kernel to kernel and never cleared.
+    readyKernelMemory(8 << 20);
+    const memory = kernelMemory();
+    new Uint8Array(memory.buffer).fill(0xa5);
+    const s = makeScaleCase(22, 150, 40, 20);
+    const c = loaded(JSON.parse(s.gtText) as CocoJson, JSON.parse(s.dtText) as DetJson[]);
+    bothWays(c.gt, c.dt, COCO_PARAMS);
+    expect(memory.buffer.byteLength).toBeGreaterThanOrEqual(8 << 20);
   });
 });

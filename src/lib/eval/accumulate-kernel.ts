@@ -5,10 +5,9 @@
  * compares the two on every parity case). accumulate.ts fills the inputs in its memory, runs it
  * class by class and copies each class's block out.
  */
-import { layOut, wasmModule } from './wasm-module.ts';
+import { kernelMemory, layOut, wasmModule } from './wasm-module.ts';
 
 interface KernelExports {
-  readonly memory: WebAssembly.Memory;
   run(k: number): void;
 }
 
@@ -72,11 +71,12 @@ export function accumulateKernel(shape: AccumulateShape): AccumulateKernel | nul
     [23, T * 4], // tp
     [24, T * 4], // ig
   ].map(([slot, bytes]) => ({ slot: slot!, bytes: bytes! }));
-  const wasm = new WebAssembly.Instance(module).exports as unknown as KernelExports;
+  const memory = kernelMemory();
+  const wasm = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
   // Header slots 0-5, as wasm/accumulate-kernel.ts reads them: K, T, R, A, M, longest.
-  const offsets = layOut(wasm.memory, [K, T, R, A, M, L], regions);
+  const offsets = layOut(memory, [K, T, R, A, M, L], regions);
   if (!offsets) return null;
-  const buffer = wasm.memory.buffer;
+  const buffer = memory.buffer;
   const at = new Map(regions.map((r, i) => [r.slot, offsets[i]!]));
   return {
     flags: new Uint32Array(buffer, at.get(8)!, E * A),

@@ -13,6 +13,7 @@ import type { EvalHelper } from './eval-threads.ts';
 import type { CocoGt, Detections } from './load.ts';
 import { readGt } from './read-gt.ts';
 import { entryBoundary, readDetections, readDetectionsSplit } from './read-results.ts';
+import { readyScoreOrder } from './score-order.ts';
 
 /**
  * A whole file in one read request where its size is known: readFile's 512 KiB chunks each wait
@@ -62,7 +63,7 @@ const SPLIT_MIN_BYTES = 4e6;
  * The share of a results file this thread scans when a helper takes the rest: this thread also
  * reads and scans the ground truth, while the helper is still starting.
  */
-const HEAD_SHARE = 0.42;
+const HEAD_SHARE = 0.48;
 
 /**
  * The evaluator's inputs. The results file's hash comes apart, later (a helper thread computes it
@@ -212,7 +213,10 @@ async function loadSplit(
       throw readError(dtFile, err);
     }
   };
-  const dt = await readDetectionsSplit(head, dtFile, '', gt, split, rows, whole, size);
+  // While the helper's part is still coming, the evaluation's first kernel memory is readied.
+  const dt = await readDetectionsSplit(head, dtFile, '', gt, split, rows, whole, size, (n) =>
+    readyScoreOrder(n, gt.categoryIds.length),
+  );
   release(head);
   // A helper that failed: the file is read again for its hash.
   const dtSha256 = hashed

@@ -374,7 +374,8 @@ export function scanDetections(bytes: Uint8Array, sha256: string, gt: CocoGt): D
  * start exactly at `split`, or the tail failed (undefined), this thread scans on by itself: the
  * result is scanDetections' in every case. With `headOnly`, `bytes` stops some way past `split`,
  * and whatever would need more of the file throws FALLBACK instead. `fileSize` sizes the head's
- * columns for the whole file, so that the tail's rows append to them in place.
+ * columns for the whole file, so that the tail's rows append to them in place. `whileWaiting`
+ * runs once the head is scanned and before the tail is awaited, with an estimate of all rows.
  */
 export async function scanDetectionsSplit(
   bytes: Uint8Array,
@@ -384,6 +385,7 @@ export async function scanDetectionsSplit(
   tail: Promise<ScannedRows | MappedRows | undefined>,
   headOnly = false,
   fileSize = bytes.length,
+  whileWaiting?: (rows: number) => void,
 ): Promise<Detections> {
   const s = openResults(bytes);
   // With only the head of the file, reaching its end says nothing of the document's.
@@ -397,7 +399,9 @@ export async function scanDetectionsSplit(
   // The head's columns have room for the whole file (scanEntries sized them by fileSize).
   const parts = [mapIds(head.rows, imgs, cats, head.rows.x.buffer.byteLength / 8)];
   if (head.stopped) {
-    prefault(parts[0]!, Math.floor(((head.rows.n * (fileSize - split)) / split) * 0.98));
+    const tailRows = Math.floor(((head.rows.n * (fileSize - split)) / split) * 0.98);
+    prefault(parts[0]!, tailRows);
+    whileWaiting?.(head.rows.n + tailRows);
     const rows = (await tail) ?? (headOnly ? undefined : scanEntries(s, bytes.length - split, -1).rows);
     if (!rows) throw FALLBACK;
     parts.push('img' in rows ? rows : mapIds(rows, imgs, cats));
@@ -436,9 +440,19 @@ export async function readDetectionsSplit(
   tail: Promise<ScannedRows | MappedRows | undefined>,
   whole?: () => Uint8Array,
   fileSize = bytes.length,
+  whileWaiting?: (rows: number) => void,
 ): Promise<Detections> {
   try {
-    return await scanDetectionsSplit(bytes, sha256, gt, split, tail, whole !== undefined, fileSize);
+    return await scanDetectionsSplit(
+      bytes,
+      sha256,
+      gt,
+      split,
+      tail,
+      whole !== undefined,
+      fileSize,
+      whileWaiting,
+    );
   } catch (err) {
     if (err !== FALLBACK) throw err;
   }

@@ -3,10 +3,9 @@
  * radix sort and the regrouping by class, compiled before its one call where the JavaScript runs
  * them unoptimized, with the same orders (score-order.test.ts compares the two).
  */
-import { wasmModule } from './wasm-module.ts';
+import { kernelMemory, readyKernelMemory, wasmModule } from './wasm-module.ts';
 
 interface KernelExports {
-  readonly memory: WebAssembly.Memory;
   offsetOf(region: number, E: number, K: number): number;
   run(E: number, K: number): void;
 }
@@ -32,18 +31,28 @@ export function scoreOrderKernel(
   if (!enabled || K + 1 > 4 * 65536) return null;
   const module = wasmModule(new URL('./score-order.wasm', import.meta.url));
   if (!module) return null;
-  const wasm = new WebAssembly.Instance(module).exports as unknown as KernelExports;
+  const memory = kernelMemory();
+  const wasm = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
   const end = wasm.offsetOf(8, E, K);
   if (end <= 0 || end > 2 ** 31 - 65536) return null;
-  const have = wasm.memory.buffer.byteLength;
-  if (end > have) wasm.memory.grow(Math.ceil((end - have) / 65536));
-  const buffer = wasm.memory.buffer;
+  const have = memory.buffer.byteLength;
+  if (end > have) memory.grow(Math.ceil((end - have) / 65536));
+  const buffer = memory.buffer;
   new Float64Array(buffer, wasm.offsetOf(0, E, K), E).set(score);
   new Int32Array(buffer, wasm.offsetOf(1, E, K), K + 1).set(catStart);
   wasm.run(E, K);
-  // Copied out: the kernel's memory is garbage from here.
+  // Copied out: the next kernel reuses the memory.
   return {
     byScore: new Int32Array(buffer, wasm.offsetOf(2, E, K), E).slice(),
     order: new Int32Array(buffer, wasm.offsetOf(3, E, K), E).slice(),
   };
+}
+
+/**
+ * Readies the kernel memory for scoreOrderKernel on about E detections of K classes (see
+ * readyKernelMemory): the bytes its layout (wasm/score-order.ts) takes.
+ */
+export function readyScoreOrder(E: number, K: number): void {
+  // score, keys, keys2 (8 bytes each), byScore, order, idx2 (4 each), catStart, 4 × 65,536 counters.
+  readyKernelMemory(256 + E * 36 + (K + 1) * 4 + 4 * 65536 * 4 + 8 * 16);
 }

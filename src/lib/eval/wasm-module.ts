@@ -21,6 +21,32 @@ export function wasmModule(url: URL): WebAssembly.Module | null {
 }
 
 /**
+ * The memory of the kernels that run one after another on a thread (score-order.ts, then
+ * accumulate-kernel.ts): one per thread, kept and grown, never shrunk. The second kernel then
+ * works in pages the first already touched instead of fresh ones, whose first touch costs
+ * ~0.3 ms per MB here. No kernel reads what it has not written in the call at hand.
+ */
+let pool: WebAssembly.Memory | undefined;
+
+export function kernelMemory(): WebAssembly.Memory {
+  pool ??= new WebAssembly.Memory({ initial: 1 });
+  return pool;
+}
+
+/**
+ * Grows the kernel memory to `bytes` and touches every page of it: the page faults taken while
+ * this thread would otherwise wait (for the helper's part of the results file), not in the
+ * kernel's run. Touching writes zeros, which the kernels never rely on.
+ */
+export function readyKernelMemory(bytes: number): void {
+  const memory = kernelMemory();
+  const have = memory.buffer.byteLength;
+  if (bytes > 2 ** 31 || bytes <= have) return;
+  memory.grow(Math.ceil((bytes - have) / 65536));
+  new Uint8Array(memory.buffer, have).fill(0);
+}
+
+/**
  * The kernels' memory layout (wasm/accumulate-kernel.ts, wasm/bootstrap-kernel.ts): regions of
  * the given sizes in bytes, 16-byte aligned after a 256-byte header of int32 slots. Grows the
  * memory to hold them, writes `sizes` into slots 0, 1, … and each region's offset into its own
