@@ -7,10 +7,18 @@ import { kernelMemory, readyKernelMemory, wasmModule } from './wasm-module.ts';
 
 interface KernelExports {
   offsetOf(region: number, E: number, K: number): number;
-  run(E: number, K: number): void;
+  keys(E: number, K: number, from: number, to: number): void;
+  offsets(E: number, K: number, d: number): number;
+  scatter(E: number, K: number, d: number, flip: number, from: number, to: number): void;
+  regroupStart(E: number, K: number, flip: number): void;
+  classes(E: number, K: number, k0: number, k1: number): void;
+  regroup(E: number, K: number, from: number, to: number): void;
 }
 
 let enabled = true;
+
+/** Detections per kernel call. */
+const CHUNK = 1 << 15;
 
 /** For the tests: the orders through the kernel (the default) or through the JavaScript. */
 export function useScoreOrderKernel(on: boolean): void {
@@ -40,7 +48,20 @@ export function scoreOrderKernel(
   const buffer = memory.buffer;
   new Float64Array(buffer, wasm.offsetOf(0, E, K), E).set(score);
   new Int32Array(buffer, wasm.offsetOf(1, E, K), K + 1).set(catStart);
-  wasm.run(E, K);
+  // In chunks: see wasm/score-order.ts for why.
+  const chunked = (n: number, f: (from: number, to: number) => void) => {
+    for (let i = 0; i < n; i += CHUNK) f(i, Math.min(n, i + CHUNK));
+  };
+  chunked(E, (from, to) => wasm.keys(E, K, from, to));
+  let flip = 0;
+  for (let d = 0; d < 4; d++) {
+    if (wasm.offsets(E, K, d) === 0) continue;
+    chunked(E, (from, to) => wasm.scatter(E, K, d, flip, from, to));
+    flip ^= 1;
+  }
+  wasm.regroupStart(E, K, flip);
+  for (let k = 0; k < K; k += 8) wasm.classes(E, K, k, Math.min(K, k + 8));
+  chunked(E, (from, to) => wasm.regroup(E, K, from, to));
   // Copied out: the next kernel reuses the memory.
   return {
     byScore: new Int32Array(buffer, wasm.offsetOf(2, E, K), E).slice(),
