@@ -32,6 +32,12 @@ export interface Accumulated {
    * sort everything score-ordered derives from (order is its stable regrouping by class).
    */
   readonly byScore: Int32Array;
+  /**
+   * Precision at the last maxDets (summarize's 100) in the two layouts that make each of
+   * summarize's selections one contiguous run: `byArea` as [a][t][r][k], `byClass` as
+   * [a][k][t][r]. Written with precision, class by class, while each class's values are at hand.
+   */
+  readonly lastMaxDets: { readonly byArea: Float64Array; readonly byClass: Float64Array };
 }
 
 export function precisionIndex(
@@ -137,13 +143,20 @@ function gatherInOrder(matches: Matches, order: Int32Array, flags: Uint32Array, 
  * (R values of one (t, k, a, m) lie K*A*M doubles apart).
  */
 function scatterBlock(block: Float64Array, precision: Float64Array, acc: Accumulated, k: number): void {
-  const { T, R, A, M } = acc;
+  const { T, R, K, A, M } = acc;
   for (let t = 0; t < T; t++) {
     for (let r = 0; r < R; r++) {
       const p0 = precisionIndex(acc, t, r, k, 0, 0);
       for (let a = 0; a < A; a++)
         for (let m = 0; m < M; m++) precision[p0 + a * M + m] = block[((a * M + m) * T + t) * R + r]!;
     }
+  }
+  // The last maxDets' values, for summarize (Accumulated.lastMaxDets).
+  const { byArea, byClass } = acc.lastMaxDets;
+  for (let a = 0; a < A; a++) {
+    const from = (a * M + M - 1) * T * R;
+    byClass.set(block.subarray(from, from + T * R), (a * K + k) * T * R);
+    for (let tr = 0; tr < T * R; tr++) byArea[(a * T * R + tr) * K + k] = block[from + tr]!;
   }
 }
 
@@ -166,7 +179,8 @@ export function accumulate(matches: Matches, params: EvalParams): Accumulated {
   const precision = new Float64Array(T * R * K * A * M);
   const recall = new Float64Array(T * K * A * M).fill(-1);
   const { order, byScore } = mergeOrder(matches);
-  const acc: Accumulated = { T, R, K, A, M, precision, recall, order, byScore };
+  const lastMaxDets = { byArea: new Float64Array(A * T * R * K), byClass: new Float64Array(A * K * T * R) };
+  const acc: Accumulated = { T, R, K, A, M, precision, recall, order, byScore, lastMaxDets };
 
   let longest = 0;
   for (let k = 0; k < K; k++) longest = Math.max(longest, matches.catStart[k + 1]! - matches.catStart[k]!);

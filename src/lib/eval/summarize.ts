@@ -23,27 +23,19 @@ export interface Summary {
   }[];
 }
 
-/**
- * Precision at one maxDets index laid out so that every selection summarize makes is one
- * contiguous run, in the C order numpy flattens `s[s > -1]` in: `byArea` as [a][t][r][k] (all
- * classes), `byClass` as [a][k][t][r] (one class). Gathered straight from precision's
- * [t][r][k][a][m], the selections would read a value per cache line, ~1 M of them.
- */
+/** Accumulated.lastMaxDets' layouts for another maxDets index m. */
 function precisionSlices(acc: Accumulated, m: number): { byArea: Float64Array; byClass: Float64Array } {
   const { T, R, K, A, M } = acc;
   const byArea = new Float64Array(A * T * R * K);
   const byClass = new Float64Array(A * K * T * R);
-  const p = acc.precision;
   for (let t = 0; t < T; t++)
     for (let r = 0; r < R; r++)
-      for (let k = 0; k < K; k++) {
-        const from = precisionIndex(acc, t, r, k, 0, m);
+      for (let k = 0; k < K; k++)
         for (let a = 0; a < A; a++) {
-          const v = p[from + a * M]!;
+          const v = acc.precision[precisionIndex(acc, t, r, k, 0, m) + a * M]!;
           byArea[((a * T + t) * R + r) * K + k] = v;
           byClass[((a * K + k) * T + t) * R + r] = v;
         }
-      }
   return { byArea, byClass };
 }
 
@@ -62,8 +54,10 @@ export function summarize(acc: Accumulated, params: EvalParams): Summary {
   const det = (n: number): number => params.maxDets.indexOf(n);
   const m100 = det(100);
   const { T, R, K } = acc;
-  // Without maxDets 100 every AP is pycocotools' mean of nothing.
-  const slices = m100 < 0 ? null : precisionSlices(acc, m100);
+  // Without maxDets 100 every AP is pycocotools' mean of nothing. Its precision values, as
+  // accumulate laid them out for these selections (each one contiguous, in the C order numpy
+  // flattens `s[s > -1]` in), where 100 is the last maxDets, as in COCO's parameters.
+  const slices = m100 < 0 ? null : m100 === acc.M - 1 ? acc.lastMaxDets : precisionSlices(acc, m100);
   /** AP at maxDets 100: one IoU threshold t or all (null), one class k or all. */
   const ap = (t: number | null, areaLabel: string, k: number | null = null) => {
     if (!slices) return -1;
