@@ -127,16 +127,7 @@ export function matchDetections(gt: CocoGt, dt: Detections, params: EvalParams):
   const dtOrder = sortByPair(dt.img, I, dt.cat, K);
   const nG = ga.length;
   const nD = dt.length;
-  const catStart = new Int32Array(K + 1);
-  for (let i = 0; i < nD; ) {
-    const j = dtOrder[i]!;
-    const k = dt.cat[j]!;
-    const im = dt.img[j]!;
-    const i0 = i;
-    while (i < nD && dt.cat[dtOrder[i]!] === k && dt.img[dtOrder[i]!] === im) i++;
-    catStart[k + 1]! += Math.min(i - i0, maxDet);
-  }
-  for (let k = 0; k < K; k++) catStart[k + 1]! += catStart[k]!;
+  const catStart = evaluatedPerCategory(dt, dtOrder, K, maxDet);
   const next = catStart.slice(0, K);
 
   const cap = catStart[K]!;
@@ -212,6 +203,25 @@ export function matchDetections(gt: CocoGt, dt: Detections, params: EvalParams):
     T,
     A,
   };
+}
+
+/**
+ * Where each category's evaluated detections start (the first maxDet of each (image, category)
+ * group of dtOrder), and their total at K. A function of its own: see stable-sort.ts pairCounts.
+ */
+function evaluatedPerCategory(dt: Detections, dtOrder: Int32Array, K: number, maxDet: number): Int32Array {
+  const nD = dtOrder.length;
+  const catStart = new Int32Array(K + 1);
+  for (let i = 0; i < nD; ) {
+    const j = dtOrder[i]!;
+    const k = dt.cat[j]!;
+    const im = dt.img[j]!;
+    const i0 = i;
+    while (i < nD && dt.cat[dtOrder[i]!] === k && dt.img[dtOrder[i]!] === im) i++;
+    catStart[k + 1]! += Math.min(i - i0, maxDet);
+  }
+  for (let k = 0; k < K; k++) catStart[k + 1]! += catStart[k]!;
+  return catStart;
 }
 
 /**

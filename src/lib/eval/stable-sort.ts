@@ -38,11 +38,33 @@ export function sortByPair(
     return countingSortBy(countingSortBy(identity, minor, minorRange), major, majorRange);
   }
   const count = new Int32Array(range + 1);
-  for (let i = 0; i < n; i++) count[major[i]! * minorRange + minor[i]! + 1]!++;
-  for (let r = 0; r < range; r++) count[r + 1]! += count[r]!;
+  pairCounts(major, minor, minorRange, count);
+  prefixSums(count);
   const out = new Int32Array(n);
-  for (let i = 0; i < n; i++) out[count[major[i]! * minorRange + minor[i]!]!++] = i;
+  pairScatter(major, minor, minorRange, count, out);
   return out;
+}
+
+// sortByPair's three passes as functions of their own: each runs once, and V8's optimized code
+// for a loop (entered part way through it) deoptimizes where it reaches code that had not run
+// yet, such as the next loop.
+
+function pairCounts(major: Int32Array, minor: Int32Array, minorRange: number, count: Int32Array): void {
+  for (let i = 0; i < major.length; i++) count[major[i]! * minorRange + minor[i]! + 1]!++;
+}
+
+function prefixSums(count: Int32Array): void {
+  for (let r = 0; r + 1 < count.length; r++) count[r + 1]! += count[r]!;
+}
+
+function pairScatter(
+  major: Int32Array,
+  minor: Int32Array,
+  minorRange: number,
+  count: Int32Array,
+  out: Int32Array,
+): void {
+  for (let i = 0; i < major.length; i++) out[count[major[i]! * minorRange + minor[i]!]!++] = i;
 }
 
 /**
