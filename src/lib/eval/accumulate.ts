@@ -6,6 +6,7 @@ import { IGNORE_SHIFT } from './match.ts';
 import type { EvalParams } from './params.ts';
 import { scoreOrderKernel } from './score-order.ts';
 import { countingSortBy, sortByScoreDesc } from './stable-sort.ts';
+import { releaseKernelMemory } from './wasm-module.ts';
 
 /**
  * Stage 2 of 3 (pycocotools' `accumulate`): precision and recall over all images.
@@ -201,6 +202,7 @@ export function accumulate(matches: Matches, params: EvalParams): Accumulated {
       scatterBlock(kernel.block, precision, acc, k);
     }
     recall.set(kernel.recall);
+    releaseKernelMemory();
     return acc;
   }
   const kept = new Int32Array(longest);

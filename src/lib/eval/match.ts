@@ -1,6 +1,7 @@
 import { discard } from './discard.ts';
 import type { CocoGt, Detections } from './load.ts';
 import type { EvalParams } from './params.ts';
+import { arena } from './recycled-memory.ts';
 import { insertionSortByScoreDesc, sortByPair } from './stable-sort.ts';
 
 /**
@@ -132,6 +133,8 @@ export function matchDetections(gt: CocoGt, dt: Detections, params: EvalParams):
 
   const cap = catStart[K]!;
   const thr = Float64Array.from(params.iouThrs, (t) => Math.min(t, 1 - 1e-10));
+  // The outputs in memory the reading left resident, where it gave some (recycled-memory.ts).
+  const out = arena(cap * (4 * A + 24));
   const w: MatchWork = {
     ga,
     dt,
@@ -147,12 +150,12 @@ export function matchDetections(gt: CocoGt, dt: Detections, params: EvalParams):
     allIgnored: (((1 << T) - 1) << IGNORE_SHIFT) >>> 0,
     // IoU .50, where the analysis reads matches (the first threshold when .50 is not evaluated).
     matchedGtT: Math.max(0, params.iouThrs.indexOf(0.5)),
-    det: new Int32Array(cap),
-    rank: new Int32Array(cap),
-    img: new Int32Array(cap),
-    score: new Float64Array(cap),
-    flags: new Uint32Array(cap * A),
-    matchedGt: new Int32Array(cap),
+    flags: out.u32(cap * A),
+    score: out.f64(cap),
+    det: out.i32(cap),
+    rank: out.i32(cap),
+    img: out.i32(cap),
+    matchedGt: out.i32(cap),
     npig: new Float64Array(K * A),
     ious: new Float64Array(256),
     gtSorted: new Int32Array(16),

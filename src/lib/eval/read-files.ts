@@ -13,6 +13,7 @@ import type { EvalHelper } from './eval-threads.ts';
 import type { CocoGt, Detections } from './load.ts';
 import { readGt } from './read-gt.ts';
 import { entryBoundary, readDetections, readDetectionsSplit } from './read-results.ts';
+import { recycle } from './recycled-memory.ts';
 import { readyScoreOrder } from './score-order.ts';
 
 /**
@@ -98,11 +99,13 @@ export async function loadInputs(
   const gtSha = hash ? sha256Hex(gtBytes) : '';
   // The results file is read on libuv's pool meanwhile.
   const gt = readGt(gtBytes, gtFile, '');
-  release(gtBytes);
+  recycle(gtBytes.buffer);
   const bytes = await dtBytes;
   const dtSha256 = hash ? sha256Hex(bytes) : Promise.resolve('');
   const dt = readDetections(bytes, dtFile, '', gt);
-  release(bytes);
+  // Read (and hashed: WebCrypto copies its input): its resident pages can hold matching's
+  // outputs next (recycled-memory.ts).
+  recycle(bytes.buffer);
   return { gt: { ...gt, sha256: await gtSha }, dt, dtSha256 };
 }
 
@@ -176,7 +179,7 @@ async function loadSplit(
   reads.catch(() => {});
   const gtSha = hash ? sha256Hex(gtBytes) : '';
   const gt = readGt(gtBytes, gtFile, '');
-  release(gtBytes);
+  recycle(gtBytes.buffer);
   let head: Buffer;
   let tail: Buffer;
   try {
@@ -217,7 +220,8 @@ async function loadSplit(
   const dt = await readDetectionsSplit(head, dtFile, '', gt, split, rows, whole, size, (n) =>
     readyScoreOrder(n, gt.categoryIds.length),
   );
-  release(head);
+  // Scanned: its resident pages hold matching's outputs next (recycled-memory.ts).
+  recycle(head.buffer);
   // A helper that failed: the file is read again for its hash.
   const dtSha256 = hashed
     ? hashed.then((a) => (a.ok && a.sha256) || createHash('sha256').update(whole()).digest('hex'))

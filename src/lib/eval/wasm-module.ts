@@ -34,6 +34,14 @@ export function kernelMemory(): WebAssembly.Memory {
 }
 
 /**
+ * Lets the kernel memory go once its kernels are done (the next kernelMemory() is a new one):
+ * what the evaluation keeps from here, through the extended analysis, does not hold it.
+ */
+export function releaseKernelMemory(): void {
+  pool = undefined;
+}
+
+/**
  * Grows the kernel memory to `bytes` and touches every page of it: the page faults taken while
  * this thread would otherwise wait (for the helper's part of the results file), not in the
  * kernel's run. Touching writes zeros, which the kernels never rely on.
