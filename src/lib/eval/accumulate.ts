@@ -33,12 +33,22 @@ export interface Accumulated {
    * sort everything score-ordered derives from (order is its stable regrouping by class).
    */
   readonly byScore: Int32Array;
-  /**
-   * Precision at the last maxDets (summarize's 100) in the two layouts that make each of
-   * summarize's selections one contiguous run: `byArea` as [a][t][r][k], `byClass` as
-   * [a][k][t][r]. Written with precision, class by class, while each class's values are at hand.
-   */
-  readonly lastMaxDets: { readonly byArea: Float64Array; readonly byClass: Float64Array };
+}
+
+/**
+ * Precision at the last maxDets (summarize's 100) in the two layouts that make each of
+ * summarize's selections one contiguous run: `byArea` as [a][t][r][k], `byClass` as [a][k][t][r].
+ * accumulate writes them with precision, class by class, while each class's values are at hand;
+ * evaluateCoco hands them to summarize and frees them (78 MB on a 1,203-class case).
+ */
+export interface SummarySlices {
+  readonly byArea: Float64Array;
+  readonly byClass: Float64Array;
+}
+
+export function summarySlices(K: number, params: EvalParams): SummarySlices {
+  const n = params.areaRng.length * params.iouThrs.length * params.recThrs.length * K;
+  return { byArea: new Float64Array(n), byClass: new Float64Array(n) };
 }
 
 export function precisionIndex(
@@ -143,7 +153,13 @@ function gatherInOrder(matches: Matches, order: Int32Array, flags: Uint32Array, 
  * neighbours at a time: written straight there, each value would land on a cache line of its own
  * (R values of one (t, k, a, m) lie K*A*M doubles apart).
  */
-function scatterBlock(block: Float64Array, precision: Float64Array, acc: Accumulated, k: number): void {
+function scatterBlock(
+  block: Float64Array,
+  precision: Float64Array,
+  acc: Accumulated,
+  k: number,
+  slices: SummarySlices | undefined,
+): void {
   const { T, R, K, A, M } = acc;
   for (let t = 0; t < T; t++) {
     for (let r = 0; r < R; r++) {
@@ -152,8 +168,9 @@ function scatterBlock(block: Float64Array, precision: Float64Array, acc: Accumul
         for (let m = 0; m < M; m++) precision[p0 + a * M + m] = block[((a * M + m) * T + t) * R + r]!;
     }
   }
-  // The last maxDets' values, for summarize (Accumulated.lastMaxDets).
-  const { byArea, byClass } = acc.lastMaxDets;
+  if (!slices) return;
+  // The last maxDets' values, for summarize.
+  const { byArea, byClass } = slices;
   for (let a = 0; a < A; a++) {
     const from = (a * M + M - 1) * T * R;
     byClass.set(block.subarray(from, from + T * R), (a * K + k) * T * R);
@@ -170,7 +187,7 @@ function scatterBlock(block: Float64Array, precision: Float64Array, acc: Accumul
  * evaluate the same float expressions at true positives only ("events"), which gives the same
  * bits at a fraction of the cost.
  */
-export function accumulate(matches: Matches, params: EvalParams): Accumulated {
+export function accumulate(matches: Matches, params: EvalParams, slices?: SummarySlices): Accumulated {
   const T = params.iouThrs.length;
   const R = params.recThrs.length;
   const K = matches.catStart.length - 1;
@@ -180,8 +197,7 @@ export function accumulate(matches: Matches, params: EvalParams): Accumulated {
   const precision = new Float64Array(T * R * K * A * M);
   const recall = new Float64Array(T * K * A * M).fill(-1);
   const { order, byScore } = mergeOrder(matches);
-  const lastMaxDets = { byArea: new Float64Array(A * T * R * K), byClass: new Float64Array(A * K * T * R) };
-  const acc: Accumulated = { T, R, K, A, M, precision, recall, order, byScore, lastMaxDets };
+  const acc: Accumulated = { T, R, K, A, M, precision, recall, order, byScore };
 
   let longest = 0;
   for (let k = 0; k < K; k++) longest = Math.max(longest, matches.catStart[k + 1]! - matches.catStart[k]!);
@@ -199,7 +215,7 @@ export function accumulate(matches: Matches, params: EvalParams): Accumulated {
     kernel.recall.fill(-1);
     for (let k = 0; k < K; k++) {
       kernel.run(k);
-      scatterBlock(kernel.block, precision, acc, k);
+      scatterBlock(kernel.block, precision, acc, k, slices);
     }
     recall.set(kernel.recall);
     releaseKernelMemory();
@@ -271,7 +287,7 @@ export function accumulate(matches: Matches, params: EvalParams): Accumulated {
         }
       }
     }
-    scatterBlock(block, precision, acc, k);
+    scatterBlock(block, precision, acc, k, slices);
   }
   discard(flagsOrd, rankOrd, kept, events.tpAt, events.fpAt, env, rcEv, block);
   return acc;

@@ -1,5 +1,6 @@
 import type { Accumulated } from './accumulate.ts';
-import { accumulate } from './accumulate.ts';
+import { accumulate, summarySlices } from './accumulate.ts';
+import { discard } from './discard.ts';
 import type { CocoGt, Detections } from './load.ts';
 import type { Matches } from './match.ts';
 import { matchDetections } from './match.ts';
@@ -21,7 +22,9 @@ export interface CocoEvaluation {
 /** pycocotools' evaluate → accumulate → summarize for bounding boxes, with its default parameters. */
 export function evaluateCoco(gt: CocoGt, dt: Detections, params: EvalParams = COCO_PARAMS): CocoEvaluation {
   const matches = matchDetections(gt, dt, params);
-  const accumulated = accumulate(matches, params);
-  const summary = summarize(accumulated, params);
+  const slices = summarySlices(gt.categoryIds.length, params);
+  const accumulated = accumulate(matches, params, slices);
+  const summary = summarize(accumulated, params, slices);
+  discard(slices.byArea, slices.byClass);
   return { gt, dt, params, matches, accumulated, summary };
 }

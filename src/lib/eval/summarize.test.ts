@@ -11,11 +11,12 @@ describe('summarize', () => {
   const s = makeScaleCase(31, 120, 40, 12);
   const ev = evaluateJson(JSON.parse(s.gtText) as CocoJson, JSON.parse(s.dtText) as DetJson[]);
 
-  it('reads maxDets 100 wherever it stands: accumulate’s slices (last) or its own (elsewhere)', () => {
+  it('the same from accumulate’s slices (evaluateCoco) as from precision, wherever maxDets 100 stands', () => {
     const summaryAt = (maxDets: number[]) => {
       const params = { ...COCO_PARAMS, maxDets };
       return summarize(accumulate(matchDetections(ev.gt, ev.dt, params), params), params);
     };
+    // Gathered from precision; ev.summary read accumulate's slices.
     const last = summaryAt([1, 10, 100]);
     // 100 in the middle (the last bounds matching; no group here has more than 100 detections).
     const middle = summaryAt([1, 100, 200]);

@@ -1,5 +1,5 @@
 import type { BySize, CocoStats } from '../schema/metrics.ts';
-import type { Accumulated } from './accumulate.ts';
+import type { Accumulated, SummarySlices } from './accumulate.ts';
 import { precisionIndex, recallIndex } from './accumulate.ts';
 import { meanOfDefined } from './numpy-mean.ts';
 import type { EvalParams } from './params.ts';
@@ -23,8 +23,8 @@ export interface Summary {
   }[];
 }
 
-/** Accumulated.lastMaxDets' layouts for another maxDets index m. */
-function precisionSlices(acc: Accumulated, m: number): { byArea: Float64Array; byClass: Float64Array } {
+/** SummarySlices' layouts for maxDets index m, from precision. */
+function precisionSlices(acc: Accumulated, m: number): SummarySlices {
   const { T, R, K, A, M } = acc;
   const byArea = new Float64Array(A * T * R * K);
   const byClass = new Float64Array(A * K * T * R);
@@ -43,7 +43,11 @@ function range(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i);
 }
 
-export function summarize(acc: Accumulated, params: EvalParams): Summary {
+/**
+ * `lastMaxDets`: the slices accumulate wrote (SummarySlices), read instead of gathered from
+ * precision where maxDets 100 is the last.
+ */
+export function summarize(acc: Accumulated, params: EvalParams, lastMaxDets?: SummarySlices): Summary {
   const thr = (v: number): number => {
     // pycocotools selects with `np.where(iouThr == p.iouThrs)`: exact float equality.
     const i = params.iouThrs.indexOf(v);
@@ -55,9 +59,10 @@ export function summarize(acc: Accumulated, params: EvalParams): Summary {
   const m100 = det(100);
   const { T, R, K } = acc;
   // Without maxDets 100 every AP is pycocotools' mean of nothing. Its precision values, as
-  // accumulate laid them out for these selections (each one contiguous, in the C order numpy
+  // accumulate laid them out for these selections (when asked to: lastMaxDets) (each one contiguous, in the C order numpy
   // flattens `s[s > -1]` in), where 100 is the last maxDets, as in COCO's parameters.
-  const slices = m100 < 0 ? null : m100 === acc.M - 1 ? acc.lastMaxDets : precisionSlices(acc, m100);
+  const slices =
+    m100 < 0 ? null : m100 === acc.M - 1 && lastMaxDets ? lastMaxDets : precisionSlices(acc, m100);
   /** AP at maxDets 100: one IoU threshold t or all (null), one class k or all. */
   const ap = (t: number | null, areaLabel: string, k: number | null = null) => {
     if (!slices) return -1;
