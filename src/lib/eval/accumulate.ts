@@ -4,6 +4,7 @@ import { interpolatedPrecision } from './interpolate.ts';
 import type { Matches } from './match.ts';
 import { IGNORE_SHIFT } from './match.ts';
 import type { EvalParams } from './params.ts';
+import { recycled } from './recycled-memory.ts';
 import { scoreOrderKernel } from './score-order.ts';
 import { countingSortBy, sortByScoreDesc } from './stable-sort.ts';
 import { releaseKernelMemory } from './wasm-module.ts';
@@ -48,7 +49,7 @@ export interface SummarySlices {
 
 export function summarySlices(K: number, params: EvalParams): SummarySlices {
   const n = params.areaRng.length * params.iouThrs.length * params.recThrs.length * K;
-  return { byArea: new Float64Array(n), byClass: new Float64Array(n) };
+  return { byArea: recycled.f64(n), byClass: recycled.f64(n) };
 }
 
 export function precisionIndex(
@@ -193,9 +194,9 @@ export function accumulate(matches: Matches, params: EvalParams, slices?: Summar
   const K = matches.catStart.length - 1;
   const A = params.areaRng.length;
   const M = params.maxDets.length;
-  // Every entry is written below (from each class's block), so no fill.
-  const precision = new Float64Array(T * R * K * A * M);
-  const recall = new Float64Array(T * K * A * M).fill(-1);
+  // In memory the reading left resident, where it gave some (recycled-memory.ts).
+  const precision = recycled.f64(T * R * K * A * M);
+  const recall = recycled.f64(T * K * A * M).fill(-1);
   const { order, byScore } = mergeOrder(matches);
   const acc: Accumulated = { T, R, K, A, M, precision, recall, order, byScore };
 

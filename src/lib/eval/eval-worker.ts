@@ -49,6 +49,8 @@ export type EvalAnswer =
       readonly rows?: ScannedRows | MappedRows;
       readonly split?: number;
       readonly sha256?: string;
+      /** A scan's tail buffer, given back for the main thread to recycle (recycled-memory.ts). */
+      readonly spare?: ArrayBuffer;
     }
   | { readonly ok: false };
 
@@ -90,14 +92,15 @@ function scan(job: Extract<EvalJob, { kind: 'scan' }>): EvalAnswer {
   kept = job.keep ? { file: job.file, from, tail } : undefined;
   const at = entryBoundary(tail.subarray(0, job.headEnd - from), 0);
   const scanned = at < 0 ? undefined : scanTail(tail.subarray(at));
-  if (!job.keep) free(tail);
+  // Handed back (not freed): its resident pages hold the main thread's next arrays.
+  const spare = job.keep ? undefined : (tail.buffer as ArrayBuffer);
   let rows: ScannedRows | MappedRows | undefined = scanned;
   try {
     if (scanned) rows = mapIds(scanned, idLookup(job.imageIds), idLookup(job.categoryIds));
   } catch {
     // An id not in the GT (FALLBACK): the main thread's mapping decides.
   }
-  return { ok: true, ...(rows && { rows, split: from + at }) };
+  return { ok: true, ...(rows && { rows, split: from + at }), ...(spare && { spare }) };
 }
 
 function hash(): EvalAnswer {
@@ -118,7 +121,7 @@ function answer(job: EvalJob): { answer: EvalAnswer; transfer: TransferListItem[
   }
   if (job.kind === 'hash') return { answer: hash(), transfer: [] };
   const result = scan(job);
-  const transfer: TransferListItem[] = [];
+  const transfer: TransferListItem[] = result.ok && result.spare ? [result.spare] : [];
   if (result.ok && result.rows)
     for (const a of Object.values(result.rows))
       if (ArrayBuffer.isView(a)) transfer.push(a.buffer as ArrayBuffer);

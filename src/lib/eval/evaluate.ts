@@ -6,6 +6,7 @@ import type { Matches } from './match.ts';
 import { matchDetections } from './match.ts';
 import type { EvalParams } from './params.ts';
 import { COCO_PARAMS } from './params.ts';
+import { drainRecycled } from './recycled-memory.ts';
 import type { Summary } from './summarize.ts';
 import { summarize } from './summarize.ts';
 
@@ -26,5 +27,6 @@ export function evaluateCoco(gt: CocoGt, dt: Detections, params: EvalParams = CO
   const accumulated = accumulate(matches, params, slices);
   const summary = summarize(accumulated, params, slices);
   discard(slices.byArea, slices.byClass);
+  drainRecycled();
   return { gt, dt, params, matches, accumulated, summary };
 }

@@ -1,7 +1,7 @@
 import { discard } from './discard.ts';
 import type { CocoGt, Detections } from './load.ts';
 import type { EvalParams } from './params.ts';
-import { arena } from './recycled-memory.ts';
+import { recycled } from './recycled-memory.ts';
 import { insertionSortByScoreDesc, sortByPair } from './stable-sort.ts';
 
 /**
@@ -134,7 +134,7 @@ export function matchDetections(gt: CocoGt, dt: Detections, params: EvalParams):
   const cap = catStart[K]!;
   const thr = Float64Array.from(params.iouThrs, (t) => Math.min(t, 1 - 1e-10));
   // The outputs in memory the reading left resident, where it gave some (recycled-memory.ts).
-  const out = arena(cap * (4 * A + 24));
+  const out = recycled;
   const w: MatchWork = {
     ga,
     dt,

@@ -208,7 +208,10 @@ async function loadSplit(
     return { gt: { ...gt, sha256: await gtSha }, ...(await readDetectionsWhole(dtFile, gt, hash)) };
   }
   // Rows from another split (the file changed under us) are not the tail of this head.
-  const rows = answer.then((a) => (a.ok && a.split === split ? a.rows : undefined));
+  const rows = answer.then((a) => {
+    if (a.ok && a.spare) recycle(a.spare);
+    return a.ok && a.split === split ? a.rows : undefined;
+  });
   const whole = () => {
     try {
       return readFileSync(dtFile);

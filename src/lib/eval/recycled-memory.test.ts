@@ -1,37 +1,45 @@
-import { describe, expect, it } from 'vitest';
-import { arena, recycle } from './recycled-memory.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { drainRecycled, recycle, recycled } from './recycled-memory.ts';
+
+afterEach(() => drainRecycled());
 
 describe('recycled memory', () => {
-  it('hands out zeroed views of a recycled buffer, aligned, then fresh arrays once it is full', () => {
+  it('hands out zeroed, aligned views of a recycled buffer, then fresh arrays once it is full', () => {
     const old = new ArrayBuffer(1024);
     new Uint8Array(old).fill(0xff);
     recycle(old);
-    const a = arena(1000);
-    const x = a.u32(100);
-    const y = a.f64(50);
-    const z = a.i32(200);
+    const x = recycled.u32(100);
+    const y = recycled.f64(50);
+    const z = recycled.i32(200);
     expect([x.buffer, y.buffer]).toEqual([old, old]);
     expect(y.byteOffset % 64).toBe(0);
     expect([...x, ...y].every((v) => v === 0)).toBe(true);
-    // 400 + 400 bytes used (aligned to 448 + 400): 200 int32 no longer fit.
+    // 400 bytes (aligned to 448) and 400 used: 200 int32 no longer fit.
     expect(z.buffer).not.toBe(old);
     expect(z.length).toBe(200);
-    // The pool is emptied by an arena: the next one allocates fresh.
-    expect(arena(16).i32(4).buffer).not.toBe(old);
+    // A small one still fits in what is left.
+    expect(recycled.i32(8).buffer).toBe(old);
   });
 
-  it('frees, rather than uses, a buffer over twice what the arena needs', () => {
-    const big = new ArrayBuffer(1 << 16);
-    recycle(big);
-    const v = arena(1000).f64(10);
-    expect(v.buffer).not.toBe(big);
-    expect(big.detached).toBe(true);
+  it('drained: unused buffers are freed, used ones live on in their arrays', () => {
+    const unused = new ArrayBuffer(256);
+    const used = new ArrayBuffer(256);
+    recycle(used);
+    recycle(unused);
+    const v = recycled.f64(30);
+    expect(v.buffer).toBe(used);
+    drainRecycled();
+    expect(unused.detached).toBe(true);
+    expect(used.detached).toBe(false);
+    expect(recycled.f64(2).buffer).not.toBe(used);
   });
 
   it('takes no shared memory and no empty buffers', () => {
     recycle(new SharedArrayBuffer(256));
     recycle(new ArrayBuffer(0));
-    expect(arena(256).i32(8).buffer).toBeInstanceOf(ArrayBuffer);
-    expect(arena(256).i32(8).byteOffset).toBe(0);
+    const a = recycled.i32(8);
+    expect(a.buffer).toBeInstanceOf(ArrayBuffer);
+    expect(a.byteOffset).toBe(0);
+    expect(a.buffer.byteLength).toBe(32);
   });
 });

@@ -3,6 +3,7 @@
  * radix sort and the regrouping by class, compiled before its one call where the JavaScript runs
  * them unoptimized, with the same orders (score-order.test.ts compares the two).
  */
+import { recycled } from './recycled-memory.ts';
 import { kernelMemory, readyKernelMemory, wasmModule } from './wasm-module.ts';
 
 interface KernelExports {
@@ -16,6 +17,13 @@ interface KernelExports {
 }
 
 let enabled = true;
+
+/** A kernel output copied out, into recycled memory where there is some (recycled-memory.ts). */
+function copied(a: Int32Array): Int32Array {
+  const out = recycled.i32(a.length);
+  out.set(a);
+  return out;
+}
 
 /** Detections per kernel call. */
 const CHUNK = 1 << 15;
@@ -64,8 +72,8 @@ export function scoreOrderKernel(
   chunked(E, (from, to) => wasm.regroup(E, K, from, to));
   // Copied out: the next kernel reuses the memory.
   return {
-    byScore: new Int32Array(buffer, wasm.offsetOf(2, E, K), E).slice(),
-    order: new Int32Array(buffer, wasm.offsetOf(3, E, K), E).slice(),
+    byScore: copied(new Int32Array(buffer, wasm.offsetOf(2, E, K), E)),
+    order: copied(new Int32Array(buffer, wasm.offsetOf(3, E, K), E)),
   };
 }
 
