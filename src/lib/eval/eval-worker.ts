@@ -10,8 +10,10 @@ import { parentPort } from 'node:worker_threads';
 import type { BootstrapPlan, BootstrapWork } from './analysis/bootstrap.ts';
 import { claimBatches } from './analysis/bootstrap.ts';
 import { JsonScanner } from './json-scan.ts';
-import type { MappedRows, ScannedRows } from './read-results.ts';
-import { entryBoundary, idLookup, mapIds, scanEntries } from './read-results.ts';
+import type { ScannedRows } from './read-results.ts';
+import { entryBoundary, scanEntries } from './read-results.ts';
+import type { MappedRows } from './results-rows.ts';
+import { idLookup, mapIds } from './results-rows.ts';
 
 export type EvalJob =
   /**
