@@ -22,6 +22,7 @@ const BACKSLASH = 0x5c;
 
 import type { CocoGt, GtColumns } from './load.ts';
 import { gtFromJson, gtHead, parseJsonText } from './load.ts';
+import { idLookup } from './results-rows.ts';
 
 const ROOT_KEYS = keySet(['images', 'annotations', 'categories']);
 const ANNOTATION_KEYS = keySet(['id', 'image_id', 'category_id', 'bbox', 'area', 'iscrowd']);
@@ -174,6 +175,9 @@ export function scanGt(bytes: Uint8Array, file: string, sha256: string): CocoGt 
   }
   if (!s.atEnd() || raw === null || !Array.isArray(images) || !Array.isArray(categories)) throw FALLBACK;
   const head = gtHead(images, categories, file);
+  // Dense tables for COCO's small integer ids (gtHead's maps answer the same).
+  const imgs = idLookup(head.gt.imageIds);
+  const cats = idLookup(head.gt.categoryIds);
 
   // gtFromJson's checks, in its order; a failure reruns it for its message.
   const n = raw.n;
@@ -194,9 +198,9 @@ export function scanGt(bytes: Uint8Array, file: string, sha256: string): CocoGt 
     const imageId = raw.imageId[i]!;
     const catId = raw.catId[i]!;
     if (!Number.isInteger(imageId) || !Number.isInteger(catId)) throw FALLBACK;
-    const img = head.imgIndex.get(imageId);
-    const cat = head.catIndex.get(catId);
-    if (img === undefined || cat === undefined) throw FALLBACK;
+    const img = imgs.get(imageId);
+    const cat = cats.get(catId);
+    if (img < 0 || cat < 0) throw FALLBACK;
     const w = cols.w[i]!;
     const h = cols.h[i]!;
     if (!(Number.isFinite(cols.x[i]!) && Number.isFinite(cols.y[i]!) && w >= 0 && h >= 0)) throw FALLBACK;
