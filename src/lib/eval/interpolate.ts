@@ -25,6 +25,8 @@ export function interpolatedPrecision(
   offset: number,
   stride: number,
 ): void {
+  // Read before the loops: optimized code entered mid-loop would find no feedback for it after.
+  const R = recThrs.length;
   let running = 0;
   for (let e = n - 1; e >= 0; e--) {
     const tp = tpAt[from + e]!;
@@ -34,7 +36,7 @@ export function interpolatedPrecision(
     rc[e] = tp / npig;
   }
   let e = 0;
-  for (let r = 0; r < recThrs.length; r++) {
+  for (let r = 0; r < R; r++) {
     while (e < n && rc[e]! < recThrs[r]!) e++;
     out[offset + r * stride] = e < n ? env[e]! : 0;
   }

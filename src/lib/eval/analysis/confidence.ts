@@ -137,12 +137,30 @@ export function countsAtConfidence(
   const fp = new Int32Array(K);
   const fn = new Int32Array(K);
   for (let k = 0; k < K; k++) {
-    for (let e = matches.catStart[k]!; e < matches.catStart[k + 1]!; e++) {
-      if (matches.score[e]! < conf) continue;
-      if (status[e] === TP) tp[k]!++;
-      else if (status[e] === FP) fp[k]!++;
-    }
+    countClass(matches.score, status, conf, matches.catStart[k]!, matches.catStart[k + 1]!, tp, fp, k);
     fn[k] = positivesPerClass[k]! - tp[k]!;
   }
   return { tp, fp, fn };
+}
+
+/**
+ * Class k's true and false positives at or above `conf`, detections [from, to). A function of its
+ * own: V8's optimized code for an inner loop deoptimizes at each exit to the outer one.
+ */
+function countClass(
+  score: Float64Array,
+  status: Uint8Array,
+  conf: number,
+  from: number,
+  to: number,
+  tp: Int32Array,
+  fp: Int32Array,
+  k: number,
+): void {
+  // Nothing after the loop: that too would have had no feedback when the loop was optimized.
+  for (let e = from; e < to; e++) {
+    if (score[e]! < conf) continue;
+    if (status[e] === TP) tp[k]!++;
+    else if (status[e] === FP) fp[k]!++;
+  }
 }
