@@ -64,17 +64,8 @@ const f64 = (b: ArrayBuffer | number, n?: number) =>
 const i32 = (b: ArrayBuffer | number, n?: number) =>
   typeof b === 'number' ? new Int32Array(b) : new Int32Array(b, 0, n);
 
-/** Scanned rows with their ids mapped to the GT's image and category indices. */
-export interface MappedRows {
-  readonly n: number;
-  readonly img: Int32Array;
-  readonly cat: Int32Array;
-  readonly x: Float64Array;
-  readonly y: Float64Array;
-  readonly w: Float64Array;
-  readonly h: Float64Array;
-  readonly score: Float64Array;
-}
+/** Scanned rows with their ids mapped to the GT's image and category indices: n of Detections' columns. */
+export type MappedRows = Omit<Detections, 'length' | 'sha256'> & { readonly n: number };
 
 /**
  * A part's ids to indices (throws FALLBACK for an unknown one), into columns with room for
