@@ -1,10 +1,10 @@
 /**
- * The evaluator's second thread (eval-threads.ts), one job at a time: reading and scanning the
- * tail of a results file (read-results.ts), hashing it, or claiming bootstrap batches (bootstrap.ts). A job's answer is
+ * The evaluator's second thread (eval-threads.ts), one job at a time: scanning the tail of a
+ * results file (read-results.ts), hashing the file, or claiming bootstrap batches
+ * (bootstrap.ts). A job's answer is
  * what the main thread would have computed itself, so who does what never changes a result.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readSync } from 'node:fs';
 import type { TransferListItem } from 'node:worker_threads';
 import { parentPort } from 'node:worker_threads';
 import type { BootstrapPlan, BootstrapWork } from './analysis/bootstrap.ts';
@@ -18,14 +18,13 @@ import { idLookup, mapIds } from './results-rows.ts';
 export type EvalJob =
   /**
    * Scan the entries of `tail` (the results file's bytes from offset `from` to its end; the job's
-   * own, freed once used) from the first entry start in [from, headEnd) (entryBoundary over the
+   * own, handed back once scanned, or kept) from the first entry start in [from, headEnd) (entryBoundary over the
    * bytes the main thread's head also holds, so both threads find the same one) to the end, and
    * map their ids to indices of the GT's sorted `imageIds` and `categoryIds`. With `keep`, the
    * tail is kept for the 'hash' job that follows.
    */
   | {
       readonly kind: 'scan';
-      readonly file: string;
       readonly tail: Uint8Array;
       readonly imageIds: Float64Array;
       readonly categoryIds: Float64Array;
@@ -34,11 +33,13 @@ export type EvalJob =
       readonly keep: boolean;
     }
   /**
-   * The sha256 of the whole results file of the scan before (which kept its tail): its first
-   * `from` bytes read here, the rest from the tail. A job of its own, so that the scan's rows
-   * reach the main thread without waiting for the hash (40 ms on 40 MB).
+   * The sha256 of the whole results file of the scan before (which kept its tail): `head` holds
+   * its first bytes (the main thread's part, handed over once scanned; the job's own, freed once
+   * used), up to the scan's `from` at least. The very bytes that were scanned, never read again.
+   * A job of its own, so that the scan's rows reach the main thread without waiting for the hash
+   * (40 ms on 40 MB), which then runs while that thread matches.
    */
-  | { readonly kind: 'hash' }
+  | { readonly kind: 'hash'; readonly head: Uint8Array }
   | { readonly kind: 'bootstrap'; readonly plan: BootstrapPlan; readonly work: BootstrapWork };
 
 /**
@@ -57,7 +58,7 @@ export type EvalAnswer =
   | { readonly ok: false };
 
 /** A scan's tail, kept for the hash job. */
-let kept: { readonly file: string; readonly from: number; readonly tail: Uint8Array } | undefined;
+let kept: { readonly from: number; readonly tail: Uint8Array } | undefined;
 
 /** Frees a buffer now rather than at this isolate's next full GC. */
 function free(bytes: Uint8Array): void {
@@ -73,25 +74,10 @@ function scanTail(bytes: Uint8Array): ScannedRows | undefined {
   }
 }
 
-/** sha256 of bytes [0, end) of the file, then `rest`: the head through one small reused buffer. */
-function sha256Of(file: string, end: number, rest: Uint8Array): string {
-  const hash = createHash('sha256');
-  const fd = openSync(file, 'r');
-  const chunk = Buffer.allocUnsafeSlow(Math.min(end, 1 << 20));
-  for (let at = 0; at < end; ) {
-    const n = readSync(fd, chunk, 0, Math.min(chunk.length, end - at), at);
-    if (n === 0) throw new Error('file shrank while read');
-    hash.update(chunk.subarray(0, n));
-    at += n;
-  }
-  closeSync(fd);
-  return hash.update(rest).digest('hex');
-}
-
 function scan(job: Extract<EvalJob, { kind: 'scan' }>): EvalAnswer {
   const { tail, from } = job;
   if (kept) free(kept.tail);
-  kept = job.keep ? { file: job.file, from, tail } : undefined;
+  kept = job.keep ? { from, tail } : undefined;
   const at = entryBoundary(tail.subarray(0, job.headEnd - from), 0);
   const scanned = at < 0 ? undefined : scanTail(tail.subarray(at));
   // Handed back (not freed): its resident pages hold the main thread's next arrays.
@@ -105,14 +91,18 @@ function scan(job: Extract<EvalJob, { kind: 'scan' }>): EvalAnswer {
   return { ok: true, ...(rows && { rows, split: from + at }), ...(spare && { spare }) };
 }
 
-function hash(): EvalAnswer {
-  if (!kept) return { ok: false };
-  const { file, from, tail } = kept;
+function hash(head: Uint8Array): EvalAnswer {
+  const k = kept;
   kept = undefined;
   try {
-    return { ok: true, sha256: sha256Of(file, from, tail) };
+    if (!k || head.length < k.from) return { ok: false };
+    return {
+      ok: true,
+      sha256: createHash('sha256').update(head.subarray(0, k.from)).update(k.tail).digest('hex'),
+    };
   } finally {
-    free(tail);
+    free(head);
+    if (k) free(k.tail);
   }
 }
 
@@ -121,7 +111,7 @@ function answer(job: EvalJob): { answer: EvalAnswer; transfer: TransferListItem[
     claimBatches(job.plan, job.work);
     return { answer: { ok: true }, transfer: [] };
   }
-  if (job.kind === 'hash') return { answer: hash(), transfer: [] };
+  if (job.kind === 'hash') return { answer: hash(job.head), transfer: [] };
   const result = scan(job);
   const transfer: TransferListItem[] = result.ok && result.spare ? [result.spare] : [];
   if (result.ok && result.rows)

@@ -190,7 +190,6 @@ async function loadSplit(
   const answer = helper.run(
     {
       kind: 'scan',
-      file: dtFile,
       tail,
       imageIds: gt.imageIds,
       categoryIds: gt.categoryIds,
@@ -200,11 +199,12 @@ async function loadSplit(
     },
     [tail.buffer as ArrayBuffer],
   );
-  const hashed = hash ? helper.run({ kind: 'hash' }) : undefined;
   const split = entryBoundary(head, from);
   if (split < 0) {
-    // No entry starts in the overlap: this thread reads the file as usual.
+    // No entry starts in the overlap: this thread reads the file as usual (and the helper lets
+    // go of the tail it kept for a hash).
     release(head);
+    if (hash) helper.run({ kind: 'hash', head: new Uint8Array(0) });
     return { gt: { ...gt, sha256: await gtSha }, ...(await readDetectionsWhole(dtFile, gt, hash)) };
   }
   // Rows from another split (the file changed under us) are not the tail of this head.
@@ -223,12 +223,16 @@ async function loadSplit(
   const dt = await readDetectionsSplit(head, dtFile, '', gt, split, rows, whole, size, (n) =>
     readyScoreOrder(n, gt.categoryIds.length),
   );
-  // Scanned: its resident pages hold matching's outputs next (recycled-memory.ts).
-  recycle(head.buffer);
+  // Scanned: the helper hashes it with its tail (the very bytes scanned), or, with no hash to
+  // compute, its resident pages hold matching's outputs next (recycled-memory.ts).
+  const hashed = hash ? helper.run({ kind: 'hash', head }, [head.buffer as ArrayBuffer]) : undefined;
+  if (!hash) recycle(head.buffer);
   // A helper that failed: the file is read again for its hash.
   const dtSha256 = hashed
     ? hashed.then((a) => (a.ok && a.sha256) || createHash('sha256').update(whole()).digest('hex'))
     : Promise.resolve('');
+  // Awaited by the caller after matching: until then a rejection must not count as unhandled.
+  dtSha256.catch(() => {});
   return { gt: { ...gt, sha256: await gtSha }, dt, dtSha256 };
 }
 
