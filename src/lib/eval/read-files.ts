@@ -100,13 +100,7 @@ export async function loadInputs(
   // The results file is read on libuv's pool meanwhile.
   const gt = readGt(gtBytes, gtFile, '');
   recycle(gtBytes.buffer);
-  const bytes = await dtBytes;
-  const dtSha256 = hash ? sha256Hex(bytes) : Promise.resolve('');
-  const dt = readDetections(bytes, dtFile, '', gt);
-  // Read (and hashed: WebCrypto copies its input): its resident pages can hold matching's
-  // outputs next (recycled-memory.ts).
-  recycle(bytes.buffer);
-  return { gt: { ...gt, sha256: await gtSha }, dt, dtSha256 };
+  return { gt: { ...gt, sha256: await gtSha }, ...(await readDetectionsWhole(dtBytes, dtFile, gt, hash)) };
 }
 
 /** Bytes [start, end) of an open file, in a buffer of their own (freed by `release`). */
@@ -124,16 +118,19 @@ async function readRange(handle: FileHandle, start: number, end: number): Promis
 /** How far past its share the head is read, for the entry start the split waits for. */
 const SPLIT_MARGIN = 1 << 16;
 
-/** The results file by one thread, once the ground truth is read (loadInputs' second half). */
+/** The results file by one thread, its bytes read (or being read), once the ground truth is read. */
 async function readDetectionsWhole(
+  read: Promise<Buffer>,
   dtFile: string,
   gt: CocoGt,
   hash: boolean,
 ): Promise<{ dt: Detections; dtSha256: Promise<string> }> {
-  const bytes = await readBytes(dtFile);
+  const bytes = await read;
   const dtSha256 = hash ? sha256Hex(bytes) : Promise.resolve('');
   const dt = readDetections(bytes, dtFile, '', gt);
-  release(bytes);
+  // Read (and hashed: WebCrypto copies its input): its resident pages can hold matching's
+  // outputs next (recycled-memory.ts).
+  recycle(bytes.buffer);
   return { dt, dtSha256 };
 }
 
@@ -205,7 +202,10 @@ async function loadSplit(
     // go of the tail it kept for a hash).
     release(head);
     if (hash) helper.run({ kind: 'hash', head: new Uint8Array(0) });
-    return { gt: { ...gt, sha256: await gtSha }, ...(await readDetectionsWhole(dtFile, gt, hash)) };
+    return {
+      gt: { ...gt, sha256: await gtSha },
+      ...(await readDetectionsWhole(readBytes(dtFile), dtFile, gt, hash)),
+    };
   }
   // Rows from another split (the file changed under us) are not the tail of this head.
   const rows = answer.then((a) => {

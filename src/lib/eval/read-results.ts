@@ -22,7 +22,7 @@ import type { CocoGt, Detections } from './load.ts';
 import { allocDetections, detectionsFromJson, parseJsonText } from './load.ts';
 import { ids, plainEntry } from './results-plain-entry.ts';
 import type { MappedRows } from './results-rows.ts';
-import { lookups, mapIds, prefault, toDetections } from './results-rows.ts';
+import { free, lookups, mapIds, prefault, toDetections } from './results-rows.ts';
 
 const KEYS = keySet(['image_id', 'category_id', 'bbox', 'score']);
 const ALL_FIELDS = 15;
@@ -48,7 +48,7 @@ export interface ScannedRows {
 function grow(a: Float64Array, n: number): Float64Array<ArrayBuffer> {
   const b = new Float64Array(n);
   b.set(a);
-  (a.buffer as ArrayBuffer).transfer(0);
+  free(a);
   return b;
 }
 

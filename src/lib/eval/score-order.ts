@@ -79,9 +79,12 @@ export function scoreOrderKernel(
 
 /**
  * Readies the kernel memory for scoreOrderKernel on about E detections of K classes (see
- * readyKernelMemory): the bytes its layout (wasm/score-order.ts) takes.
+ * readyKernelMemory): the bytes its layout takes, as the kernel's offsetOf gives them.
  */
 export function readyScoreOrder(E: number, K: number): void {
-  // score, keys, keys2 (8 bytes each), byScore, order, idx2 (4 each), catStart, 4 × 65,536 counters.
-  readyKernelMemory(256 + E * 36 + (K + 1) * 4 + 4 * 65536 * 4 + 8 * 16);
+  const module = wasmModule(new URL('./score-order.wasm', import.meta.url));
+  if (!enabled || !module) return;
+  const memory = kernelMemory();
+  const wasm = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
+  readyKernelMemory(wasm.offsetOf(8, E, K));
 }
