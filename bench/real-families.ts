@@ -97,6 +97,7 @@ export async function benchRealFamilies(options: { images: number; threads: numb
           { conf: 0.001, iou: 0.7, maxDet: 100 },
           noDrops(),
         );
+        c.release?.();
         if (timed) decodeMs += performance.now() - td;
       }
     }

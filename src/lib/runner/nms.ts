@@ -213,7 +213,7 @@ export interface DenseRows {
   usable: Uint8Array;
   /** Per box row: no entry of the row scores higher. */
   max: Float32Array;
-  /** Entries with score > conf over the usable rows. */
+  /** Entries with score > conf over the usable rows (+Infinity: not counted; popping stops when they run out). */
   count: number;
   /** Computes a row's scores of at least `atLeast` before they are read (Candidates.fillRow). */
   fill?: ((row: number, atLeast: number) => void) | undefined;

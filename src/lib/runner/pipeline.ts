@@ -351,6 +351,7 @@ export async function runPipeline(
         );
         dropped.nonFinite += slot.dropped.nonFinite;
         dropped.empty += slot.dropped.empty;
+        decoded[k]!.release?.();
         return dets;
       });
     }

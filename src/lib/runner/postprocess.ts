@@ -105,16 +105,21 @@ export function finalizeDetections(
     // Dense rows with the decoder's counts at this conf, every class mapped, no infinite score:
     // every entry above conf is finite and kept unless its box is not, so the drop counts and
     // the candidate count come from the rows, and NMS reads only the rows it needs.
+    // Counts given as a function (asked only of the dropped rows) leave the candidates' total
+    // unknown: NMS then stops when their entries run out, which is the same place.
     const usable = new Uint8Array(rows);
-    let count = 0;
+    const perRow = stats.count;
+    let count = typeof perRow === 'function' ? Number.POSITIVE_INFINITY : 0;
     for (let r = 0; r < rows; r++) {
-      const n = stats.count[r]!;
-      if (status[r] === NON_FINITE) dropped.nonFinite += n;
-      else if (status[r] === EMPTY) dropped.empty += n;
-      else {
+      const st = status[r]!;
+      if (st === 0) {
         usable[r] = 1;
-        count += n;
+        if (typeof perRow !== 'function') count += perRow[r]!;
+        continue;
       }
+      const n = typeof perRow === 'function' ? perRow(r) : perRow[r]!;
+      if (st === NON_FINITE) dropped.nonFinite += n;
+      else dropped.empty += n;
     }
     const keep = nmsDenseRows(
       boxes,

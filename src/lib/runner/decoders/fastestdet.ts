@@ -93,9 +93,11 @@ export const fastestdet: Decoder<'fastestdet'> = {
  *
  * A row's exact scores (a power per class, ~0.6 ms for all 38k of an image) are computed only
  * when read (Candidates.fillRow): NMS reads the rows whose best score is high enough. What every
- * row needs now, which classes pass conf and a score none exceeds, comes from cheaper bounds:
- * a class score at least `hi` passes and one at most `lo` does not, whatever rounding the power
- * has (margins of 10⁻⁴ of conf against errors near 10⁻¹⁶); only those between are computed.
+ * row needs now is a score none of its entries exceeds, from the cell's best class value, read
+ * plane by plane. How many of a row's entries pass conf is asked only of rows finalize drops
+ * (rowCounter); NMS does not need the total, as it stops when the entries run out. A cell gets
+ * a row when its bound passes conf: a few more rows than cells with an entry above conf, the
+ * extra ones holding none, which leaves every candidate's order, and so every result, as it is.
  */
 function decodeDense(
   data: Float32Array,
@@ -109,49 +111,76 @@ function decodeDense(
   conf: number,
 ): Candidates {
   const buf = new DenseScoreBuffer(plane, classes, conf);
+  // Each cell's best class value; NaN is never above it, and -Infinity ** 0.4 is +Infinity, so a
+  // -Infinity value makes it +Infinity (the row's max then says so, and finalize takes the full
+  // path). The order of the reads does not change the result.
+  const maxCls = new Float64Array(plane).fill(Number.NEGATIVE_INFINITY);
+  for (let c = 0; c < classes; c++) {
+    const p = base + (5 + c) * plane;
+    for (let i = 0; i < plane; i++) {
+      const v = data[p + i]!;
+      if (v > maxCls[i]!) maxCls[i] = v;
+      else if (v === Number.NEGATIVE_INFINITY) maxCls[i] = Number.POSITIVE_INFINITY;
+    }
+  }
   const cellOf = new Int32Array(plane);
   const objParts = new Float64Array(plane);
   for (let i = 0; i < plane; i++) {
     const obj = data[base + i]!;
-    if (!(obj > 0)) continue;
+    const m = maxCls[i]!;
+    // Every class value NaN or negative: every score is NaN, none passes conf.
+    if (!(obj > 0) || !(m >= 0)) continue;
     const objPart = obj ** 0.6;
+    // Above every class's score: the power is monotonic to within far less than the margin.
+    let bound = objPart * m ** 0.4 * (1 + 1e-9);
+    if (Number.isNaN(bound)) bound = Number.POSITIVE_INFINITY;
+    if (bound <= conf) continue;
+    const row = cellBox(buf, data, base, plane, i, gw, gh, W, H);
+    cellOf[row] = i;
+    objParts[row] = objPart;
+    buf.setRowMax(row, bound);
+  }
+  const candidates = buf.finish(true, rowCounter(data, base, plane, classes, conf, cellOf, objParts));
+  candidates.fillRow = rowFiller(data, base, plane, classes, conf, buf, cellOf, objParts);
+  return candidates;
+}
+
+/**
+ * The number of a row's entries above conf, as fillRow stores them: a score above conf whose
+ * float32 is above it too (a score just above conf may round down to it, one just below up). Bounds spare most powers: a class value at least `hi` passes and one at
+ * most `lo` does not, whatever rounding the power has (margins of 10⁻⁴ of conf against errors
+ * near 10⁻¹⁶); only those between are computed.
+ */
+function rowCounter(
+  data: Float32Array,
+  base: number,
+  plane: number,
+  classes: number,
+  conf: number,
+  cellOf: Int32Array,
+  objParts: Float64Array,
+): (row: number) => number {
+  return (row: number) => {
+    const i = cellOf[row]!;
+    const objPart = objParts[row]!;
     let hi = ((conf * (1 + 1e-4)) / objPart) ** 2.5;
     let lo = ((conf * (1 - 1e-4)) / objPart) ** 2.5;
     if (!(conf > 0 && Number.isFinite(objPart) && Number.isFinite(hi) && Number.isFinite(lo))) {
       hi = Number.POSITIVE_INFINITY; // no shortcut: every class computed exactly
       lo = Number.NEGATIVE_INFINITY;
     }
-    let any = false;
-    // The row stats count stored float32 scores: one just above conf may round down to it.
     let count = 0;
-    let maxCls = Number.NEGATIVE_INFINITY;
     for (let c = 0; c < classes; c++) {
       const v = data[base + (5 + c) * plane + i]!;
-      // -Infinity ** 0.4 is +Infinity: the row's max says so, and finalize takes the full path.
-      if (v === Number.NEGATIVE_INFINITY) maxCls = Number.POSITIVE_INFINITY;
-      else if (v > maxCls) maxCls = v;
-      if (v >= hi && v < Number.POSITIVE_INFINITY) {
-        any = true;
-        count++;
-      } else if (v > lo || v === Number.NEGATIVE_INFINITY) {
+      if (v >= hi && v < Number.POSITIVE_INFINITY) count++;
+      else if (v > lo || v === Number.NEGATIVE_INFINITY) {
+        // An entry holds a score above conf, as stored: both, as fillRow writes it.
         const score = objPart * v ** 0.4;
-        if (score > conf) {
-          any = true;
-          if (Math.fround(score) > conf) count++;
-        }
+        if (score > conf && Math.fround(score) > conf) count++;
       }
     }
-    if (!any) continue;
-    const row = cellBox(buf, data, base, plane, i, gw, gh, W, H);
-    cellOf[row] = i;
-    objParts[row] = objPart;
-    // Above every class's score: the power is monotonic to within far less than the margin.
-    const bound = objPart * maxCls ** 0.4 * (1 + 1e-9);
-    buf.setRowStats(row, Number.isNaN(bound) ? Number.POSITIVE_INFINITY : bound, count);
-  }
-  const candidates = buf.finish(true);
-  candidates.fillRow = rowFiller(data, base, plane, classes, conf, buf, cellOf, objParts);
-  return candidates;
+    return count;
+  };
 }
 
 /**
@@ -169,12 +198,14 @@ function rowFiller(
   objParts: Float64Array,
 ): (row: number, atLeast?: number) => void {
   const out = buf.scores;
-  // Per row, the score down to which its entries are exact (+Infinity: none yet); an entry not
-  // computed yet holds -Infinity, below every threshold asked so far.
-  const exactTo = new Float64Array(buf.rows).fill(Number.POSITIVE_INFINITY);
+  // Per row, the score down to which its entries are exact (NaN: none yet, as +Infinity would
+  // say of a row asked for its +Infinity scores); an entry not computed yet holds -Infinity,
+  // below every threshold asked so far.
+  const exactTo = new Float64Array(buf.rows).fill(Number.NaN);
   return (row: number, atLeast = Number.NEGATIVE_INFINITY) => {
     const was = exactTo[row]!;
-    if (!(atLeast < was)) return;
+    if (was <= atLeast) return;
+    const first = Number.isNaN(was);
     exactTo[row] = atLeast;
     const i = cellOf[row]!;
     const objPart = objParts[row]!;
@@ -183,7 +214,7 @@ function rowFiller(
     const all = !(atLeast > 0 && Number.isFinite(need));
     const o = row * classes;
     for (let c = 0; c < classes; c++) {
-      if (was !== Number.POSITIVE_INFINITY && out[o + c] !== Number.NEGATIVE_INFINITY) continue;
+      if (!first && out[o + c] !== Number.NEGATIVE_INFINITY) continue;
       const v = data[base + (5 + c) * plane + i]!;
       if (all || v >= need || v === Number.NEGATIVE_INFINITY) {
         const score = objPart * v ** 0.4;

@@ -142,6 +142,15 @@ describe('fastestdet, multi-label at conf 0.001 (scores computed only for the ro
       for (let i = 0; i < plane; i++) {
         data[i] = r() < 0.1 ? 0 : r() ** 2; // objectness, some cells empty
         for (let k = 1; k < 5; k++) data[k * plane + i] = (r() - 0.5) * 4;
+        // Boxes finalize drops, counting their entries: a NaN offset (non-finite), a width
+        // whose sigmoid is 0 (clips to nothing), and edge cells pushed out of the image.
+        const odd = r();
+        if (odd < 0.02) data[plane + i] = Number.NaN;
+        else if (odd < 0.04) data[3 * plane + i] = -1e4;
+        else if (odd < 0.08 && i % gw === 0) {
+          data[plane + i] = -30;
+          data[3 * plane + i] = -12;
+        }
         for (let c = 0; c < nc; c++) {
           const x = r();
           // Class scores: mostly small, some right at the conf boundary for this cell, and (seed 6)
@@ -181,6 +190,10 @@ describe('fastestdet, multi-label at conf 0.001 (scores computed only for the ro
         expect(lazy.fillRow).toBeDefined();
         expect(finalizeDetections(lazy, transform, categoryIds, 1, options, got)).toEqual(expected);
         expect(got).toEqual(want);
+        expect(want.nonFinite).toBeGreaterThan(0);
+        expect(want.empty).toBeGreaterThan(0);
+        // Released, its arrays serve the next decode, which writes every row it reads afresh.
+        lazy.release?.();
         // Every entry, once filled, is the eager score (or padding).
         expect(rows(bound.decode(results, ctx)[0]!)).toEqual(rows(eager.finish(true)));
       }

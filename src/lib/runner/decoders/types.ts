@@ -52,10 +52,11 @@ export interface Candidates {
   perBox?: number;
   /**
    * Dense only, from the decoder's own pass at `conf`: per box row, a score no entry exceeds and
-   * the number of entries above conf. With them finalizeDetections reads only the rows NMS needs
+   * the number of entries above conf (or a function giving it, for decoders that count only the
+   * rows asked: finalizeDetections asks for those it drops). With them finalizeDetections reads only the rows NMS needs
    * instead of every entry (see nmsDenseRows).
    */
-  rowStats?: { conf: number; max: Float32Array; count: Int32Array };
+  rowStats?: { conf: number; max: Float32Array; count: Int32Array | ((row: number) => number) };
   /**
    * Dense only: rows whose scores are computed when read (FastestDet's exact powers). Call it
    * before reading a row's entries: every entry scoring at least `atLeast` (all, when absent)
@@ -63,6 +64,12 @@ export interface Candidates {
    * everything. Absent: every row is filled already.
    */
   fillRow?: (row: number, atLeast?: number) => void;
+  /**
+   * Hands the candidates' arrays back for the next image's decode (dense heads: a NanoDet
+   * image's rows are 600 KB, which a fresh allocation pays for in page faults and collection).
+   * Call it once they are finalized; nothing may read them after. Absent: nothing to hand back.
+   */
+  release?: () => void;
   /** Whether overlapping duplicates remain (true for YOLO heads; false for NMS-free models). */
   needsNms: boolean;
   /**
@@ -356,8 +363,27 @@ function densePattern(perBox: number, rows: number): { classes: Int32Array; boxI
  * decoder then writes the row's perBox scores at scores[row · perBox + class], NaN for a class
  * that is not a candidate. Capacity is the most boxes the head can produce; it never grows.
  */
+/** Released dense arrays by length (see Candidates.release); a few per length at most. */
+const densePool = new Map<number, Float32Array[]>();
+const POOLED_PER_LENGTH = 4;
+
+/** A Float32Array of `length`, released by an earlier image or new (zeros). Contents undefined. */
+function pooledFloat32(length: number): Float32Array {
+  return densePool.get(length)?.pop() ?? new Float32Array(length);
+}
+
+function pool(a: Float32Array): void {
+  let free = densePool.get(a.length);
+  if (!free) {
+    free = [];
+    densePool.set(a.length, free);
+  }
+  if (free.length < POOLED_PER_LENGTH && !free.includes(a)) free.push(a);
+}
+
 export class DenseScoreBuffer {
   readonly boxes: Float32Array;
+  /** Row entries; a row holds what an earlier image left there until the decoder writes it. */
   readonly scores: Float32Array;
   readonly perBox: number;
   /** Per row, set by setRowStats: see Candidates.rowStats. */
@@ -369,8 +395,8 @@ export class DenseScoreBuffer {
   constructor(maxBoxes: number, perBox: number, conf: number) {
     this.perBox = perBox;
     this.conf = conf;
-    this.boxes = new Float32Array(maxBoxes * 4);
-    this.scores = new Float32Array(maxBoxes * perBox);
+    this.boxes = pooledFloat32(maxBoxes * 4);
+    this.scores = pooledFloat32(maxBoxes * perBox);
     this.rowMax = new Float32Array(maxBoxes);
     this.rowCount = new Int32Array(maxBoxes);
   }
@@ -390,7 +416,13 @@ export class DenseScoreBuffer {
     this.rowCount[r] = count;
   }
 
-  finish(needsNms: boolean): Candidates {
+  /** Row r's best score, or any score none of its entries exceeds (counts come to finish). */
+  setRowMax(r: number, max: number): void {
+    this.rowMax[r] = max;
+  }
+
+  /** `countRow`: the rows' counts when asked, instead of those given to setRowStats. */
+  finish(needsNms: boolean, countRow?: (row: number) => number): Candidates {
     return {
       boxes: this.boxes.subarray(0, this.rows * 4),
       scores: this.scores.subarray(0, this.rows * this.perBox),
@@ -399,7 +431,11 @@ export class DenseScoreBuffer {
       rowStats: {
         conf: this.conf,
         max: this.rowMax.subarray(0, this.rows),
-        count: this.rowCount.subarray(0, this.rows),
+        count: countRow ?? this.rowCount.subarray(0, this.rows),
+      },
+      release: () => {
+        pool(this.boxes);
+        pool(this.scores);
       },
       needsNms,
     };
