@@ -4,7 +4,7 @@
  * image work behind inference; the target is pipeline fps within 10% of bare fps.
  *
  *   npm run bench:runner -- [--images 48] [--size 640] [--batch 1] [--prefetch 2] [--threads N|0]
- *                           [--rounds 3] [--spin] [--in-process] [--real-images 16]
+ *                           [--rounds 3] [--spin] [--in-process] [--real-images 16] [--real-seconds 2]
  *
  * Builds a small YOLOv8-shaped conv net in code (random fixed weights), writes N synthetic JPEGs
  * (640x480 and 480x640), then alternates, for a few rounds, the pipeline on them and bare
@@ -12,7 +12,8 @@
  * off unless --spin (spinning threads starve the image work the pipeline overlaps).
  *
  * Then one real model per family present in ../shared/real (bench/real-families.ts): the same
- * ratio on coco128 images, and each family's decode + NMS time per image against inference.
+ * ratio on coco128 images (enough of them for --real-seconds of bare inference per pass, at least
+ * --real-images), and each family's decode + NMS time per image against inference.
  *
  * On a shared machine wall-clock throughput swings with other processes' load; the CPU time per
  * image (all threads) is printed too, as the load-independent cost of the pipeline's extra work.
@@ -30,7 +31,7 @@ import { preprocessImage, stackBatch } from '../src/lib/runner/preprocess.ts';
 import { createSession, defaultCpuThreads, type FeedTensor } from '../src/lib/runner/session.ts';
 import { summarise } from '../src/lib/runner/stats.ts';
 import { mulberry32 } from '../src/lib/util/prng.ts';
-import { benchRealFamilies } from './real-families.ts';
+import { benchRealFamilies, realBenchDefaults } from './real-families.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -43,8 +44,10 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '3' },
     spin: { type: 'boolean', default: false },
     'in-process': { type: 'boolean', default: false },
-    // Images of coco128 per real model (issue 10 §4); 0 skips the real models.
-    'real-images': { type: 'string', default: '16' },
+    // Fewest images of coco128 per real model (issue 10 §4); 0 skips the real models.
+    'real-images': { type: 'string', default: String(realBenchDefaults.images) },
+    // Seconds of bare inference per pass the real models' image counts are chosen for.
+    'real-seconds': { type: 'string', default: String(realBenchDefaults.seconds) },
   },
 });
 const N = Number(args.images);
@@ -225,5 +228,10 @@ try {
 
 // One real model per family present in ../shared/real: pipeline / bare and decode time per image.
 if (Number(args['real-images']) > 0) {
-  await benchRealFamilies({ images: Number(args['real-images']), threads: threads || defaultCpuThreads() });
+  await benchRealFamilies({
+    images: Number(args['real-images']),
+    seconds: Number(args['real-seconds']),
+    rounds,
+    threads: threads || defaultCpuThreads(),
+  });
 }
