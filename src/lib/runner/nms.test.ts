@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../util/prng.ts';
-import { nms, nmsDenseRows } from './nms.ts';
+import { ascendingAt, nms, nmsDenseRows } from './nms.ts';
 
 const rng = mulberry32;
 
@@ -196,6 +196,31 @@ describe('nms', () => {
       expect(expected.length).toBeGreaterThan(spread ? 99 : 5);
       const got = nmsDenseRows(boxes, scores, { perBox, usable, max, count }, options);
       expect(Array.from(got)).toEqual(expected);
+    }
+  });
+});
+
+describe('ascendingAt', () => {
+  it('gives the value sort() puts at each index: ties, ±0, infinities, and NaN (last)', () => {
+    for (let seed = 1; seed <= 40; seed++) {
+      const r = rng(seed);
+      const n = 1 + Math.floor(r() * 300);
+      const a = Float32Array.from({ length: n }, () => {
+        const x = r();
+        if (x < 0.05) return seed % 4 === 0 ? Number.NaN : 0;
+        if (x < 0.1) return -0;
+        if (x < 0.12) return Number.NEGATIVE_INFINITY;
+        if (x < 0.14) return Number.POSITIVE_INFINITY;
+        return x < 0.5 ? Math.round(r() * 8) / 8 : r(); // many ties, and distinct values
+      });
+      const sorted = a.slice().sort();
+      const work = a.slice();
+      for (const k of [0, n - 1, Math.floor(r() * n), Math.floor(r() * n)]) {
+        const got = ascendingAt(work, k);
+        // -0 and +0 are one threshold (see ascendingAt); everything else is the very value.
+        expect(got === 0 ? 0 : got).toBe(sorted[k] === 0 ? 0 : sorted[k]);
+      }
+      expect(work.slice().sort()).toEqual(sorted); // reordered, nothing lost
     }
   });
 });

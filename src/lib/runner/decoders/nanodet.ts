@@ -169,7 +169,9 @@ function decodeLevel(
       let sum = 0;
       let acc = 0;
       for (let j = 0; j < bins; j++) {
-        const e = Math.exp(d[dof + k * bins + j]! - max);
+        // The best bin's term is exp(0) = 1 exactly: one exp a side spared.
+        const t = d[dof + k * bins + j]! - max;
+        const e = t === 0 ? 1 : Math.exp(t);
         sum += e;
         acc += e * j;
       }
