@@ -1,5 +1,5 @@
 /**
- * `npm run build:wasm [-- OUTDIR]`: builds the evaluator's WebAssembly modules from their
+ * `npm run build:wasm [-- OUTDIR]`: builds the evaluator's and the runner's WebAssembly modules from their
  * AssemblyScript sources in wasm/ to where their loaders read them, or into OUTDIR. The modules
  * are committed, so that neither a user nor CI needs the compiler; the tests check that the
  * committed bytes are this build's (tests/eval/wasm-build.test.ts).
@@ -31,6 +31,12 @@ const MODULES = [
     target: 'src/lib/eval/score-order.wasm',
     // The thread's kernel memory (wasm-module.ts kernelMemory), sized by the loader for its case.
     memory: ['--importMemory', '--initialMemory', '1'],
+  },
+  {
+    source: 'wasm/dense-rows.ts',
+    target: 'src/lib/runner/decoders/dense-rows.wasm',
+    // Its loader's memory (dense-rows.ts), grown to the largest class map decoded so far.
+    memory: ['--importMemory', '--initialMemory', '1', '--enable', 'simd'],
   },
   {
     source: 'wasm/bootstrap-kernel.ts',

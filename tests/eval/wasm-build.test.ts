@@ -19,7 +19,7 @@ describe('the committed WebAssembly modules', () => {
       const committed = readdirSync(join(root, 'src'), { recursive: true, encoding: 'utf8' })
         .filter((f) => f.endsWith('.wasm'))
         .map((f) => join('src', f));
-      expect(committed.length).toBe(5);
+      expect(committed.length).toBe(6);
       expect(readdirSync(dir).length).toBe(committed.length);
       for (const module of committed) {
         const built = readFileSync(join(dir, basename(module)));

@@ -1,24 +1,8 @@
 /**
- * The evaluator's WebAssembly modules (wasm/*.ts, built by `npm run build:wasm` and committed
- * beside their loaders), compiled once per thread. A module that cannot be read or compiled is
- * null, and its loader's caller runs the JavaScript the module replaces.
+ * The evaluator's WebAssembly kernel memory (wasm/*.ts, built by `npm run build:wasm` and
+ * committed beside their loaders); modules are compiled by util's wasmModule.
  */
-import { readFileSync } from 'node:fs';
-
-const compiled = new Map<string, WebAssembly.Module | null>();
-
-export function wasmModule(url: URL): WebAssembly.Module | null {
-  let m = compiled.get(url.href);
-  if (m === undefined) {
-    try {
-      m = new WebAssembly.Module(readFileSync(url));
-    } catch {
-      m = null;
-    }
-    compiled.set(url.href, m);
-  }
-  return m;
-}
+export { wasmModule } from '../util/wasm-module.ts';
 
 /**
  * The memory of the kernels that run one after another on a thread (score-order.ts, then

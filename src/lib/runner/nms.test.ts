@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../util/prng.ts';
-import { ascendingAt, nms, nmsDenseRows } from './nms.ts';
+import { nms, nmsDenseRows } from './nms.ts';
+import { ascendingAt } from './order-statistic.ts';
 
 const rng = mulberry32;
 

@@ -8,7 +8,9 @@
  * as running greedy NMS per class and then taking the top maxDet overall, but it can stop as soon
  * as maxDet boxes are kept, and each candidate costs at most maxDet IoUs.
  */
+
 import { iou as boxIou } from './boxes.ts';
+import { ascendingAt } from './order-statistic.ts';
 
 export interface NmsOptions {
   /** Candidates with score <= conf are dropped first. COCO benchmarks use 0.001. */
@@ -284,37 +286,6 @@ export function nmsDenseRows(
     idx = new Uint32Array(idx.length); // the heap took the old one over
   }
   return keeper.result();
-}
-
-/**
- * The value at index k of `a` sorted ascending (as TypedArray sort puts it, NaN last), by
- * quickselect: a stage needs one order statistic of the row maxima, not all of them in order
- * (sorting NanoDet's 1.9k took 3% of its decode). Reorders `a`; a later call may ask another k.
- * ±0 may come back as each other, which no threshold comparison tells apart.
- */
-export function ascendingAt(a: Float32Array, k: number): number {
-  for (let i = 0; i < a.length; i++) if (Number.isNaN(a[i]!)) return a.sort()[k]!;
-  let lo = 0;
-  let hi = a.length - 1;
-  while (hi > lo) {
-    // Hoare partition around the middle value: [lo, j] <= pivot <= [j + 1, hi].
-    const pivot = a[(lo + hi) >>> 1]!;
-    let i = lo - 1;
-    let j = hi + 1;
-    for (;;) {
-      do i++;
-      while (a[i]! < pivot);
-      do j--;
-      while (a[j]! > pivot);
-      if (i >= j) break;
-      const t = a[i]!;
-      a[i] = a[j]!;
-      a[j] = t;
-    }
-    if (k <= j) hi = j;
-    else lo = j + 1;
-  }
-  return a[k]!;
 }
 
 /** Candidates in the first NMS heap, about; the split is exact whatever this is (see nms). */

@@ -16,6 +16,7 @@
  * decoded; boxes are clipped to the input tensor before NMS. NMS still needed.
  */
 import { sortByScore } from '../nms.ts';
+import { loadDenseLevel } from './dense-rows.ts';
 import {
   type BindOptions,
   type Candidates,
@@ -150,16 +151,25 @@ function decodeLevel(
   const scores = cls.data;
   const d = dist.data;
   const side = new Float64Array(4);
-  // Best class score per cell, then the top NMS_PRE cells (opencv_zoo's nms_pre).
-  const maxScore = new Float32Array(cells);
-  for (let i = 0; i < cells; i++) {
-    let m = Number.NEGATIVE_INFINITY;
-    const so = (b * cells + i) * nc;
-    for (let c = 0; c < nc; c++) m = Math.max(m, scores[so + c]!);
-    maxScore[i] = m;
+  // Best class score per cell, then the top NMS_PRE cells (opencv_zoo's nms_pre). Dense rows
+  // take both, and the rows' copies, from the kernel where it runs (dense-rows.ts).
+  const dense = buf instanceof DenseScoreBuffer;
+  const kernel = dense ? loadDenseLevel(scores, b * cells * nc, cells, nc, Math.min(cells, NMS_PRE)) : null;
+  let maxScore: Float32Array;
+  if (kernel) maxScore = kernel.maxima;
+  else {
+    maxScore = new Float32Array(cells);
+    for (let i = 0; i < cells; i++) {
+      let m = Number.NEGATIVE_INFINITY;
+      const so = (b * cells + i) * nc;
+      for (let c = 0; c < nc; c++) m = Math.max(m, scores[so + c]!);
+      maxScore[i] = m;
+    }
   }
   const off = (s - 1) / 2;
-  for (const i of sortByScore(maxScore, conf, NMS_PRE)) {
+  const chosen = sortByScore(maxScore, conf, NMS_PRE);
+  const row0 = buf.rows;
+  for (const i of chosen) {
     const so = (b * cells + i) * nc;
     // Softmax over each side's bins, expectation × stride (GFL's Integral).
     const dof = (b * cells + i) * 4 * bins;
@@ -185,6 +195,7 @@ function decodeLevel(
       Math.min(Math.max(cx + side[2]!, 0), W),
       Math.min(Math.max(cy + side[3]!, 0), H),
     );
+    if (kernel) continue; // its rows are copied below, all at once
     if (buf instanceof DenseScoreBuffer) {
       const out = buf.scores;
       const o = row * nc;
@@ -216,5 +227,10 @@ function decodeLevel(
       }
       buf.push(row, bestScore, best);
     }
+  }
+  if (kernel && buf instanceof DenseScoreBuffer) {
+    const counts = new Int32Array(chosen.length);
+    kernel.copyRows(chosen, buf.scores, row0 * nc, conf, counts);
+    for (let k = 0; k < chosen.length; k++) buf.setRowStats(row0 + k, maxScore[chosen[k]!]!, counts[k]!);
   }
 }
