@@ -32,10 +32,17 @@ import {
 } from '../support/real-models.ts';
 import { referenceDetections } from './reference-postprocess.ts';
 
-/** AP and AP50 (percent) on the 128 images, as the runner measures them (see the header). */
-const RECORDED: Record<string, { AP: number; AP50: number }> = {
-  'yolov8n-int8': { AP: 43.7, AP50: 59.13 },
-  'yolo26n-int8': { AP: 46.32, AP50: 61.94 },
+/**
+ * AP and AP50 (percent) on the 128 images, as the runner measures them (see the header), each
+ * closer than `within` points (0.05 unless said). Float models have matched to 0.01 on every
+ * CPU seen; dynamic-int8 ones move with the instruction set (YOLO26n's AP50: 61.94 on one CI
+ * runner, 61.86 on an AVX2-only AMD EPYC), most likely because onnxruntime's u8×s8 kernels sum
+ * pairs into saturating 16-bit integers on AVX2 and not with VNNI. The box-by-box check below
+ * compares against the same session's raw outputs, so it stays exact on any machine.
+ */
+const RECORDED: Record<string, { AP: number; AP50: number; within?: number }> = {
+  'yolov8n-int8': { AP: 43.7, AP50: 59.13, within: 0.2 },
+  'yolo26n-int8': { AP: 46.32, AP50: 61.9, within: 0.2 },
   'yolox-nano': { AP: 33.05, AP50: 50.01 },
   'nanodet-plus-m-1-5x-416': { AP: 30.1, AP50: 46.69 },
   'deimv2-atto': { AP: 30.8, AP50: 42.85 },
@@ -94,8 +101,10 @@ describe.skipIf(missing !== undefined)('real detectors on coco128', () => {
         console.log(
           `${real.id}: AP ${measured.AP} AP50 ${measured.AP50} on coco128 (published val2017 AP ${real.published.AP})`,
         );
-        expect(measured.AP).toBeCloseTo(RECORDED[real.id]!.AP, 1);
-        expect(measured.AP50).toBeCloseTo(RECORDED[real.id]!.AP50, 1);
+        const recorded = RECORDED[real.id]!;
+        const within = recorded.within ?? 0.05;
+        expect(Math.abs(measured.AP - recorded.AP)).toBeLessThan(within);
+        expect(Math.abs(measured.AP50 - recorded.AP50)).toBeLessThan(within);
         // Training images: above the published val2017 AP, but not implausibly so.
         expect(measured.AP).toBeGreaterThan(real.published.AP * 0.8);
         expect(measured.AP).toBeLessThan(real.published.AP * 1.6);
