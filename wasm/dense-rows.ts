@@ -1,7 +1,7 @@
 // AssemblyScript source of src/lib/runner/decoders/dense-rows.wasm (`npm run build:wasm`). The
 // class-score side of NanoDet's decode (src/lib/runner/decoders/nanodet.ts) in 4-lane vectors:
 // each cell's best class score, then the chosen cells' scores copied as dense rows with NaN for
-// those not above conf. f32x4.max and f32.max are Math.max on float32 values (NaN if any is,
+// those not above conf; and FastestDet's (fastestdet.ts) per-cell bound over class planes. f32x4.max and f32.max are Math.max on float32 values (NaN if any is,
 // +0 above -0), and a lane passes where the float32 comparison the loader picks says the score
 // is above conf, so the results are the JavaScript's bits.
 //
@@ -52,5 +52,41 @@ export function copyRows(src: i32, sel: i32, n: i32, nc: i32, dst: i32, counts: 
       if (pass) count++;
     }
     store<i32>(counts + (k << 2), count);
+  }
+}
+
+/**
+ * Per position of `len`, over `planes` consecutive planes of float32 at src, what fastestdet.ts's
+ * loop gives: the largest value, NaN skipped (pmax keeps the running value unless the new one
+ * is above it, as `v > m` does, so of ±0 the first stays), and +Infinity where any value is
+ * -Infinity; as float32 at dst.
+ */
+export function planeMaxima(src: i32, planes: i32, len: i32, dst: i32): void {
+  const whole = len & ~3;
+  const ninf = f32x4.splat(-Infinity);
+  const pinf = f32x4.splat(Infinity);
+  const stride = len << 2;
+  let i = 0;
+  for (; i < whole; i += 4) {
+    let m = ninf;
+    let sawNinf = v128.splat<i32>(0);
+    let at = src + (i << 2);
+    for (let c = 0; c < planes; c++, at += stride) {
+      const v = v128.load(at);
+      m = f32x4.pmax(m, v);
+      sawNinf = v128.or(sawNinf, f32x4.eq(v, ninf));
+    }
+    v128.store(dst + (i << 2), v128.bitselect(pinf, m, sawNinf));
+  }
+  for (; i < len; i++) {
+    let m: f32 = -Infinity;
+    let sawNinf = false;
+    let at = src + (i << 2);
+    for (let c = 0; c < planes; c++, at += stride) {
+      const v = load<f32>(at);
+      if (v > m) m = v;
+      if (v == -Infinity) sawNinf = true;
+    }
+    store<f32>(dst + (i << 2), sawNinf ? Infinity : m);
   }
 }

@@ -1,8 +1,9 @@
 /**
- * NanoDet's class-score side through the dense-rows kernel and through the JavaScript it
- * replaces: the same candidates, bit for bit, on scores with ties, ±0, negatives, infinities,
- * NaN and values at conf's float32 neighbours, for class counts that are and are not a multiple
- * of the kernel's four lanes, and a level with more cells than are decoded (nms_pre).
+ * NanoDet's and FastestDet's class-score sides through the dense-rows kernel and through the
+ * JavaScript it replaces: the same candidates, bit for bit, on scores with ties, ±0, negatives,
+ * infinities, NaN and values at conf's float32 neighbours, for class and cell counts that are
+ * and are not a multiple of the kernel's four lanes, and (NanoDet) a level with more cells than
+ * are decoded (nms_pre).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../util/prng.ts';
@@ -14,17 +15,23 @@ afterEach(() => useDenseRowsKernel(true));
 
 const S = 320; // stride 8: 1,600 cells, more than the 1,000 decoded; stride 16: 400
 
+const special = [Number.NaN, -0, 0, -0.25, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
+
+/** `n` hostile scores: specials (`rare` of them), conf's float32 neighbours, ties, spread. */
+function hostileScores(r: () => number, n: number, conf: number, rare = 0.03): Float32Array {
+  const near = Math.fround(conf);
+  return Float32Array.from({ length: n }, () => {
+    const x = r();
+    if (x < rare) return special[Math.floor(r() * special.length)]!;
+    if (x < rare + 0.07) return near * (1 + (Math.floor(r() * 5) - 2) * 2 ** -23); // around conf, to the ulp
+    return x < rare + 0.27 ? Math.round(r() * 16) / 16 : r() ** 3; // ties, and spread scores
+  });
+}
+
 function outputs(nc: number, seed: number, conf: number) {
   const r = mulberry32(seed);
-  const near = Math.fround(conf); // scores at conf's float32 and its neighbours
-  const special = [Number.NaN, -0, 0, -0.25, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
   const level = (cells: number) => {
-    const cls = Float32Array.from({ length: cells * nc }, () => {
-      const x = r();
-      if (x < 0.03) return special[Math.floor(r() * special.length)]!;
-      if (x < 0.1) return near * (1 + (Math.floor(r() * 5) - 2) * 2 ** -23); // around conf, to the ulp
-      return x < 0.3 ? Math.round(r() * 16) / 16 : r() ** 3; // ties, and spread scores
-    });
+    const cls = hostileScores(r, cells * nc, conf);
     const dist = Float32Array.from({ length: cells * 32 }, () => (r() - 0.5) * 8);
     return { cls, dist };
   };
@@ -49,7 +56,10 @@ function snapshot(c: Candidates) {
     boxes: bits(c.boxes),
     scores: bits(c.scores),
     max: bits(c.rowStats!.max),
-    count: Array.from(c.rowStats!.count as Int32Array),
+    count: Array.from(c.rowStats!.max, (_, row) => {
+      const count = c.rowStats!.count;
+      return typeof count === 'function' ? count(row) : count[row]!;
+    }),
   };
 }
 
@@ -82,5 +92,46 @@ describe('the dense-rows kernel', () => {
       }
     }
     expect(compared).toBeGreaterThan(10_000);
+  });
+
+  it('gives FastestDet the candidates its JavaScript gives', () => {
+    let compared = 0;
+    // 21 × 23 cells: not a multiple of four. Specials are rarer here, as one -Infinity among a
+    // cell's classes makes its bound +Infinity (the kernel's other branch, also covered).
+    for (const [nc, gh, gw] of [
+      [80, 22, 22],
+      [7, 21, 23],
+    ] as const) {
+      for (const [seed, conf] of [
+        [11, 0.001],
+        [12, 0.25],
+        [13, 0],
+        [14, 1e-45],
+      ] as const) {
+        const r = mulberry32(seed);
+        const plane = gh * gw;
+        const data = new Float32Array((5 + nc) * plane);
+        data.set(hostileScores(r, plane, conf, 0.01)); // objectness
+        for (let k = plane; k < 5 * plane; k++) data[k] = (r() - 0.5) * 6; // offsets and sizes
+        data.set(hostileScores(r, nc * plane, conf, 0.002), 5 * plane);
+        const spec = { name: 'out', dims: [1, 5 + nc, gh, gw] };
+        const bound = getDecoder('fastestdet').bind([spec], { numClasses: nc });
+        const results = { out: { ...spec, data } };
+        const ctx = { inputWidth: 352, inputHeight: 352, conf, maxDet: 100, multiLabel: true };
+        const fillAll = (c: Candidates) => {
+          for (let row = 0; row < c.rowStats!.max.length; row++) c.fillRow?.(row);
+          return c;
+        };
+        useDenseRowsKernel(true);
+        const viaKernel = snapshot(fillAll(bound.decode(results, ctx)[0]!));
+        useDenseRowsKernel(false);
+        const viaJs = snapshot(fillAll(bound.decode(results, ctx)[0]!));
+        expect(viaKernel.max.length).toBeGreaterThan(plane / 3);
+        expect(viaKernel.max).toContain(Number.POSITIVE_INFINITY);
+        expect(viaKernel).toEqual(viaJs);
+        compared += viaKernel.max.length;
+      }
+    }
+    expect(compared).toBeGreaterThan(2_000);
   });
 });

@@ -1,11 +1,11 @@
 /**
- * The class-score side of a dense decode (NanoDet's) through wasm/dense-rows.ts, built to
- * dense-rows.wasm: each cell's best class score, then the chosen cells' rows, with the same bits
- * as nanodet.ts's JavaScript (dense-rows.test.ts compares the two), in about half its time (the
- * JavaScript's Math.max chain over a 416 input's 288k scores was a quarter of the decode).
- *
- * Use: `load` a level's class map, read its maxima, pick the cells, then `copyRows` them. The
- * level stays in this thread's kernel memory until the next load.
+ * The class-score side of a dense decode through wasm/dense-rows.ts, built to dense-rows.wasm,
+ * with the same bits as the decoders' JavaScript (dense-rows.test.ts compares the two):
+ * - NanoDet's: each cell's best class score, then the chosen cells' rows, in about half the
+ *   JavaScript's time (its Math.max chain over a 416 input's 288k scores was a quarter of the
+ *   decode). Use: `loadDenseLevel`, read its maxima, pick the cells, then `copyRows` them.
+ * - FastestDet's: each cell's best over its class planes (`planeMaxima`).
+ * What the kernel returns lies in this thread's kernel memory until the next call.
  */
 import { wasmModule } from '../../util/wasm-module.ts';
 
@@ -21,6 +21,7 @@ interface KernelExports {
     t: number,
     inclusive: number,
   ): void;
+  planeMaxima(src: number, planes: number, len: number, dst: number): void;
 }
 
 let enabled = true;
@@ -46,6 +47,35 @@ function instance(): { wasm: KernelExports; memory: WebAssembly.Memory } | null 
 }
 
 const align = (n: number) => Math.ceil(n / 16) * 16;
+
+/** The kernel with at least `end` bytes of memory, or null (see loadDenseLevel). */
+function withMemory(end: number) {
+  const k = enabled ? instance() : null;
+  if (!k || end > 2 ** 31) return null;
+  const have = k.memory.buffer.byteLength;
+  if (end > have) k.memory.grow(Math.ceil((end - have) / 65536));
+  return k;
+}
+
+/**
+ * Per position of `len`, over the `planes` planes of `len` values of `data` from `from`: the
+ * largest value, NaN skipped, or +Infinity where any is -Infinity (as fastestdet.ts's loop
+ * computes it); a view of kernel memory, or null where the kernel cannot run.
+ */
+export function planeMaxima(
+  data: Float32Array,
+  from: number,
+  planes: number,
+  len: number,
+): Float32Array | null {
+  const src = 256;
+  const dst = src + align(planes * len * 4);
+  const k = withMemory(dst + align(len * 4));
+  if (!k) return null;
+  new Float32Array(k.memory.buffer, src, planes * len).set(data.subarray(from, from + planes * len));
+  k.wasm.planeMaxima(src, planes, len, dst);
+  return new Float32Array(k.memory.buffer, dst, len);
+}
 
 /** The loaded level: where its parts lie in the kernel memory. */
 interface Level {
@@ -79,17 +109,14 @@ export function loadDenseLevel(
   nc: number,
   rowsOut: number,
 ): DenseLevel | null {
-  const k = enabled ? instance() : null;
-  if (!k || nc < 1) return null;
+  if (nc < 1) return null;
   const level: Level = { cells, nc, src: 256, max: 0, sel: 0, rows: 0, counts: 0 };
   level.max = level.src + align(cells * nc * 4);
   level.sel = level.max + align(cells * 4);
   level.rows = level.sel + align(rowsOut * 4);
   level.counts = level.rows + align(rowsOut * nc * 4);
-  const end = level.counts + align(rowsOut * 4);
-  if (end > 2 ** 31) return null;
-  const have = k.memory.buffer.byteLength;
-  if (end > have) k.memory.grow(Math.ceil((end - have) / 65536));
+  const k = withMemory(level.counts + align(rowsOut * 4));
+  if (!k) return null;
   const buffer = k.memory.buffer;
   new Float32Array(buffer, level.src, cells * nc).set(scores.subarray(from, from + cells * nc));
   k.wasm.rowMaxima(level.src, level.max, cells, nc);

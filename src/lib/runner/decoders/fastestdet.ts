@@ -11,6 +11,7 @@
  * w = sigmoid(tw), h = sigmoid(th), all in 0..1 of the (stretched) input, scaled here to
  * input-tensor pixels; score per class = obj^0.6 × cls^0.4. NMS still needed.
  */
+import { planeMaxima } from './dense-rows.ts';
 import {
   type Candidates,
   type Decoder,
@@ -111,18 +112,9 @@ function decodeDense(
   conf: number,
 ): Candidates {
   const buf = new DenseScoreBuffer(plane, classes, conf);
-  // Each cell's best class value; NaN is never above it, and -Infinity ** 0.4 is +Infinity, so a
-  // -Infinity value makes it +Infinity (the row's max then says so, and finalize takes the full
-  // path). The order of the reads does not change the result.
-  const maxCls = new Float64Array(plane).fill(Number.NEGATIVE_INFINITY);
-  for (let c = 0; c < classes; c++) {
-    const p = base + (5 + c) * plane;
-    for (let i = 0; i < plane; i++) {
-      const v = data[p + i]!;
-      if (v > maxCls[i]!) maxCls[i] = v;
-      else if (v === Number.NEGATIVE_INFINITY) maxCls[i] = Number.POSITIVE_INFINITY;
-    }
-  }
+  // Each cell's best class value (through the SIMD kernel, a fifth of the JavaScript's time).
+  const maxCls =
+    planeMaxima(data, base + 5 * plane, classes, plane) ?? classMaxima(data, base, plane, classes);
   const cellOf = new Int32Array(plane);
   const objParts = new Float64Array(plane);
   for (let i = 0; i < plane; i++) {
@@ -143,6 +135,25 @@ function decodeDense(
   const candidates = buf.finish(true, rowCounter(data, base, plane, classes, conf, cellOf, objParts));
   candidates.fillRow = rowFiller(data, base, plane, classes, conf, buf, cellOf, objParts);
   return candidates;
+}
+
+/**
+ * Each cell's best class value: NaN is never above it, and -Infinity ** 0.4 is +Infinity, so a
+ * -Infinity value makes it +Infinity (the row's max then says so, and finalize takes the full
+ * path). The order of the reads does not change the result. The kernel's planeMaxima computes
+ * the same; this runs where it cannot.
+ */
+function classMaxima(data: Float32Array, base: number, plane: number, classes: number): Float64Array {
+  const maxCls = new Float64Array(plane).fill(Number.NEGATIVE_INFINITY);
+  for (let c = 0; c < classes; c++) {
+    const p = base + (5 + c) * plane;
+    for (let i = 0; i < plane; i++) {
+      const v = data[p + i]!;
+      if (v > maxCls[i]!) maxCls[i] = v;
+      else if (v === Number.NEGATIVE_INFINITY) maxCls[i] = Number.POSITIVE_INFINITY;
+    }
+  }
+  return maxCls;
 }
 
 /**
