@@ -4,7 +4,7 @@
  * image work behind inference; the target is pipeline fps within 10% of bare fps.
  *
  *   npm run bench:runner -- [--images 48] [--size 640] [--batch 1] [--prefetch 2] [--threads N|0]
- *                           [--rounds 3] [--spin] [--in-process] [--real-images 16] [--real-seconds 2]
+ *                           [--rounds 5] [--spin] [--in-process] [--real-images 16] [--real-seconds 2]
  *
  * Builds a small YOLOv8-shaped conv net in code (random fixed weights), writes N synthetic JPEGs
  * (640x480 and 480x640), then alternates, for a few rounds, the pipeline on them and bare
@@ -41,7 +41,7 @@ const { values: args } = parseArgs({
     prefetch: { type: 'string', default: '2' },
     // Default: the runner's own choice on CPU (every core but one); 0 = onnxruntime's (all cores).
     threads: { type: 'string', default: String(defaultCpuThreads()) },
-    rounds: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '5' },
     spin: { type: 'boolean', default: false },
     'in-process': { type: 'boolean', default: false },
     // Fewest images of coco128 per real model (issue 10 §4); 0 skips the real models.

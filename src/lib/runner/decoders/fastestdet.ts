@@ -224,13 +224,25 @@ function rowFiller(
     const need = ((atLeast * (1 - 1e-4)) / objPart) ** 2.5;
     const all = !(atLeast > 0 && Number.isFinite(need));
     const o = row * classes;
-    for (let c = 0; c < classes; c++) {
-      if (!first && out[o + c] !== Number.NEGATIVE_INFINITY) continue;
-      const v = data[base + (5 + c) * plane + i]!;
+    let p = base + 5 * plane + i;
+    if (first && !all) {
+      // The common call, in a loop of its own: most classes are below `need`, one store each.
+      for (let c = o; c < o + classes; c++, p += plane) {
+        const v = data[p]!;
+        if (v >= need || v === Number.NEGATIVE_INFINITY) {
+          const score = objPart * v ** 0.4;
+          out[c] = score > conf ? score : Number.NaN;
+        } else out[c] = Number.NEGATIVE_INFINITY;
+      }
+      return;
+    }
+    for (let c = o; c < o + classes; c++, p += plane) {
+      if (!first && out[c] !== Number.NEGATIVE_INFINITY) continue;
+      const v = data[p]!;
       if (all || v >= need || v === Number.NEGATIVE_INFINITY) {
         const score = objPart * v ** 0.4;
-        out[o + c] = score > conf ? score : Number.NaN;
-      } else out[o + c] = Number.NEGATIVE_INFINITY;
+        out[c] = score > conf ? score : Number.NaN;
+      } else out[c] = Number.NEGATIVE_INFINITY;
     }
   };
 }
