@@ -5,7 +5,8 @@
  * compares the two on every parity case). accumulate.ts fills the inputs in its memory, runs it
  * class by class and copies each class's block out.
  */
-import { kernelMemory, layOut, wasmModule } from './wasm-module.ts';
+import { wasmModule } from '../util/wasm-module.ts';
+import { kernelMemory, layOut } from './wasm-module.ts';
 
 interface KernelExports {
   run(k: number): void;

@@ -9,7 +9,7 @@
  * The module reads a window of the file copied into its memory (a copy of 42 MB costs ~5 ms;
  * keeping the whole file there would double the bytes resident), refilled as the scan moves on.
  */
-import { wasmModule } from './wasm-module.ts';
+import { wasmModule } from '../util/wasm-module.ts';
 
 interface LaneExports {
   readonly memory: WebAssembly.Memory;

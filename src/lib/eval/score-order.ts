@@ -3,8 +3,10 @@
  * radix sort and the regrouping by class, compiled before its one call where the JavaScript runs
  * them unoptimized, with the same orders (score-order.test.ts compares the two).
  */
+
+import { wasmModule } from '../util/wasm-module.ts';
 import { recycled } from './recycled-memory.ts';
-import { kernelMemory, readyKernelMemory, wasmModule } from './wasm-module.ts';
+import { kernelMemory, readyKernelMemory } from './wasm-module.ts';
 
 interface KernelExports {
   offsetOf(region: number, E: number, K: number): number;

@@ -2,7 +2,6 @@
  * The evaluator's WebAssembly kernel memory (wasm/*.ts, built by `npm run build:wasm` and
  * committed beside their loaders); modules are compiled by util's wasmModule.
  */
-export { wasmModule } from '../util/wasm-module.ts';
 
 /**
  * The memory of the kernels that run one after another on a thread (score-order.ts, then

@@ -5,7 +5,8 @@
  * them), about twice as fast, and compiled before its first call, where the JavaScript runs its
  * first batches unoptimized. Each thread has its own instance, holding a copy of the plan.
  */
-import { layOut, wasmModule } from '../wasm-module.ts';
+import { wasmModule } from '../../util/wasm-module.ts';
+import { layOut } from '../wasm-module.ts';
 import type { BootstrapPlan } from './bootstrap.ts';
 
 interface KernelExports {

@@ -53,8 +53,8 @@ export interface Candidates {
   /**
    * Dense only, from the decoder's own pass at `conf`: per box row, a score no entry exceeds and
    * the number of entries above conf (or a function giving it, for decoders that count only the
-   * rows asked: finalizeDetections asks for those it drops). With them finalizeDetections reads only the rows NMS needs
-   * instead of every entry (see nmsDenseRows).
+   * rows asked: finalizeDetections asks for those it drops). With them finalizeDetections reads
+   * only the rows NMS needs instead of every entry (see nmsDenseRows).
    */
   rowStats?: { conf: number; max: Float32Array; count: Int32Array | ((row: number) => number) };
   /**
@@ -358,11 +358,6 @@ function densePattern(perBox: number, rows: number): { classes: Int32Array; boxI
   return { classes: p.classes.subarray(0, rows * perBox), boxIndex: p.boxIndex.subarray(0, rows * perBox) };
 }
 
-/**
- * Dense candidates (see Candidates.perBox): addBox() stores a box and returns its row; the
- * decoder then writes the row's perBox scores at scores[row · perBox + class], NaN for a class
- * that is not a candidate. Capacity is the most boxes the head can produce; it never grows.
- */
 /** Released dense arrays by length (see Candidates.release); a few per length at most. */
 const densePool = new Map<number, Float32Array[]>();
 const POOLED_PER_LENGTH = 4;
@@ -381,6 +376,11 @@ function pool(a: Float32Array): void {
   if (free.length < POOLED_PER_LENGTH && !free.includes(a)) free.push(a);
 }
 
+/**
+ * Dense candidates (see Candidates.perBox): addBox() stores a box and returns its row; the
+ * decoder then writes the row's perBox scores at scores[row · perBox + class], NaN for a class
+ * that is not a candidate. Capacity is the most boxes the head can produce; it never grows.
+ */
 export class DenseScoreBuffer {
   readonly boxes: Float32Array;
   /** Row entries; a row holds what an earlier image left there until the decoder writes it. */
