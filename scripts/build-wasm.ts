@@ -1,8 +1,8 @@
 /**
- * `npm run build:wasm [-- OUTDIR]`: builds the evaluator's and the runner's WebAssembly modules from their
- * AssemblyScript sources in wasm/ to where their loaders read them, or into OUTDIR. The modules
- * are committed, so that neither a user nor CI needs the compiler; the tests check that the
- * committed bytes are this build's (tests/eval/wasm-build.test.ts).
+ * `npm run build:wasm [-- OUTDIR]`: builds the evaluator's and the runner's WebAssembly modules
+ * from their AssemblyScript sources in wasm/ to where their loaders read them, or into OUTDIR.
+ * The modules are committed, so that neither a user nor CI needs the compiler; the tests check
+ * that the committed bytes are this build's (tests/eval/wasm-build.test.ts).
  */
 import { basename, join, resolve } from 'node:path';
 import asc from 'assemblyscript/asc';

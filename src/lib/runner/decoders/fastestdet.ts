@@ -158,9 +158,10 @@ function classMaxima(data: Float32Array, base: number, plane: number, classes: n
 
 /**
  * The number of a row's entries above conf, as fillRow stores them: a score above conf whose
- * float32 is above it too (a score just above conf may round down to it, one just below up). Bounds spare most powers: a class value at least `hi` passes and one at
- * most `lo` does not, whatever rounding the power has (margins of 10⁻⁴ of conf against errors
- * near 10⁻¹⁶); only those between are computed.
+ * float32 is above it too (a score just above conf may round down to it, one just below up).
+ * Bounds spare most powers: a class value at least `hi` passes and one at most `lo` does not,
+ * whatever rounding the power has (margins of 10⁻⁴ of conf against errors near 10⁻¹⁶); only
+ * those between are computed.
  */
 function rowCounter(
   data: Float32Array,
