@@ -10,6 +10,7 @@
  * inference) and drain were 3–4% of its time. Rounds alternate bare and pipeline passes, so that
  * load from other processes hits both alike; the ratio printed is their median.
  */
+import { BOARD_INFERENCE } from '../src/lib/board/cache-key.ts';
 import { yoloToCoco } from '../src/lib/dataset/yolo.ts';
 import { buildClassMap } from '../src/lib/runner/class-map.ts';
 import { bindOptionsFor, getDecoder } from '../src/lib/runner/decoders/index.ts';
@@ -27,7 +28,8 @@ import {
 } from '../tests/support/real-models.ts';
 
 const f = (x: number, d = 2) => x.toFixed(d);
-const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+/** The middle value (the upper one of an even count), as the benches report ratios. */
+export const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export interface RealBenchOptions {
   /** Fewest coco128 images per model. */
@@ -107,7 +109,7 @@ export async function benchRealFamilies(options: RealBenchOptions): Promise<void
         decoder,
         preprocess: m.input,
         categoryIds,
-        postprocess: { conf: 0.001, iou: 0.7, maxDet: 100 },
+        postprocess: BOARD_INFERENCE,
         warmup: 1,
         collect: false,
       });
@@ -125,19 +127,12 @@ export async function benchRealFamilies(options: RealBenchOptions): Promise<void
         const ctx = {
           inputWidth: p.transform.inputWidth,
           inputHeight: p.transform.inputHeight,
-          conf: 0.001,
-          maxDet: 100,
+          conf: BOARD_INFERENCE.conf,
+          maxDet: BOARD_INFERENCE.maxDet,
           multiLabel: true,
         };
         const c = decoder.decode(results[k]!.outputs, ctx)[0]!;
-        finalizeDetections(
-          c,
-          p.transform,
-          categoryIds,
-          p.id,
-          { conf: 0.001, iou: 0.7, maxDet: 100 },
-          noDrops(),
-        );
+        finalizeDetections(c, p.transform, categoryIds, p.id, BOARD_INFERENCE, noDrops());
         c.release?.();
       }
       if (pass > 0) passMs.push(performance.now() - t0);

@@ -31,7 +31,7 @@ import { preprocessImage, stackBatch } from '../src/lib/runner/preprocess.ts';
 import { createSession, defaultCpuThreads, type FeedTensor } from '../src/lib/runner/session.ts';
 import { summarise } from '../src/lib/runner/stats.ts';
 import { mulberry32 } from '../src/lib/util/prng.ts';
-import { benchRealFamilies, realBenchDefaults } from './real-families.ts';
+import { benchRealFamilies, median, realBenchDefaults } from './real-families.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -218,9 +218,8 @@ try {
       `spinning ${spin ? 'on' : 'off'}, session ${worker ? 'on a worker' : 'in-process'}, ${candidates[0]!.scores.length} candidates/image; ${env?.cpu} (${env?.cpuCount} cpus), ` +
       `onnxruntime ${env?.onnxruntime}, node ${env?.node}`,
   );
-  const median = [...ratios].sort((a, b) => a - b)[Math.floor(ratios.length / 2)]!;
   console.log(
-    `pipeline / bare throughput, median of ${rounds} rounds: ${median.toFixed(3)} (target >= 0.90)`,
+    `pipeline / bare throughput, median of ${rounds} rounds: ${median(ratios).toFixed(3)} (target >= 0.90)`,
   );
 } finally {
   await rm(dir, { recursive: true, force: true });

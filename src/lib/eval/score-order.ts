@@ -3,7 +3,6 @@
  * radix sort and the regrouping by class, compiled before its one call where the JavaScript runs
  * them unoptimized, with the same orders (score-order.test.ts compares the two).
  */
-
 import { wasmModule } from '../util/wasm-module.ts';
 import { recycled } from './recycled-memory.ts';
 import { kernelMemory, readyKernelMemory } from './wasm-module.ts';

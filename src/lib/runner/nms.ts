@@ -8,7 +8,6 @@
  * as running greedy NMS per class and then taking the top maxDet overall, but it can stop as soon
  * as maxDet boxes are kept, and each candidate costs at most maxDet IoUs.
  */
-
 import { iou as boxIou } from './boxes.ts';
 import { ascendingAt } from './order-statistic.ts';
 
@@ -215,7 +214,10 @@ export interface DenseRows {
   usable: Uint8Array;
   /** Per box row: no entry of the row scores higher. */
   max: Float32Array;
-  /** Entries with score > conf over the usable rows (+Infinity: not counted; popping stops when they run out). */
+  /**
+   * Entries with score > conf over the usable rows (+Infinity: not counted; popping then stops
+   * when the entries run out, the same place).
+   */
   count: number;
   /** Computes a row's scores of at least `atLeast` before they are read (Candidates.fillRow). */
   fill?: ((row: number, atLeast: number) => void) | undefined;

@@ -48,6 +48,9 @@ function instance(): { wasm: KernelExports; memory: WebAssembly.Memory } | null 
 
 const align = (n: number) => Math.ceil(n / 16) * 16;
 
+/** Where the loaders' layouts start in kernel memory (AssemblyScript's own data lies below). */
+const BASE = 256;
+
 /** The kernel with at least `end` bytes of memory, or null (see loadDenseLevel). */
 function withMemory(end: number) {
   const k = enabled ? instance() : null;
@@ -68,24 +71,13 @@ export function planeMaxima(
   planes: number,
   len: number,
 ): Float32Array | null {
-  const src = 256;
+  const src = BASE;
   const dst = src + align(planes * len * 4);
   const k = withMemory(dst + align(len * 4));
   if (!k) return null;
   new Float32Array(k.memory.buffer, src, planes * len).set(data.subarray(from, from + planes * len));
   k.wasm.planeMaxima(src, planes, len, dst);
   return new Float32Array(k.memory.buffer, dst, len);
-}
-
-/** The loaded level: where its parts lie in the kernel memory. */
-interface Level {
-  cells: number;
-  nc: number;
-  src: number;
-  max: number;
-  sel: number;
-  rows: number;
-  counts: number;
 }
 
 export interface DenseLevel {
@@ -110,27 +102,28 @@ export function loadDenseLevel(
   rowsOut: number,
 ): DenseLevel | null {
   if (nc < 1) return null;
-  const level: Level = { cells, nc, src: 256, max: 0, sel: 0, rows: 0, counts: 0 };
-  level.max = level.src + align(cells * nc * 4);
-  level.sel = level.max + align(cells * 4);
-  level.rows = level.sel + align(rowsOut * 4);
-  level.counts = level.rows + align(rowsOut * nc * 4);
-  const k = withMemory(level.counts + align(rowsOut * 4));
+  // The level's parts in kernel memory: class map, maxima, chosen cells, their rows and counts.
+  const src = BASE;
+  const max = src + align(cells * nc * 4);
+  const sel = max + align(cells * 4);
+  const rows = sel + align(rowsOut * 4);
+  const rowCounts = rows + align(rowsOut * nc * 4);
+  const k = withMemory(rowCounts + align(rowsOut * 4));
   if (!k) return null;
   const buffer = k.memory.buffer;
-  new Float32Array(buffer, level.src, cells * nc).set(scores.subarray(from, from + cells * nc));
-  k.wasm.rowMaxima(level.src, level.max, cells, nc);
+  new Float32Array(buffer, src, cells * nc).set(scores.subarray(from, from + cells * nc));
+  k.wasm.rowMaxima(src, max, cells, nc);
   return {
-    maxima: new Float32Array(buffer, level.max, cells),
+    maxima: new Float32Array(buffer, max, cells),
     copyRows(chosen, out, at, conf, counts) {
       const n = Math.min(chosen.length, rowsOut);
-      new Uint32Array(buffer, level.sel, n).set(chosen.subarray(0, n));
+      new Uint32Array(buffer, sel, n).set(chosen.subarray(0, n));
       // A float32 above conf (a double) is one from conf's float32 up when that rounded up, else
       // one above that float32; NaN passes neither.
       const t = Math.fround(conf);
-      k.wasm.copyRows(level.src, level.sel, n, nc, level.rows, level.counts, t, t > conf ? 1 : 0);
-      out.set(new Float32Array(buffer, level.rows, n * nc), at);
-      counts.set(new Int32Array(buffer, level.counts, n));
+      k.wasm.copyRows(src, sel, n, nc, rows, rowCounts, t, t > conf ? 1 : 0);
+      out.set(new Float32Array(buffer, rows, n * nc), at);
+      counts.set(new Int32Array(buffer, rowCounts, n));
     },
   };
 }
